@@ -1,0 +1,18 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+
+namespace Gatekeeper.Cli.Commands;
+
+/// <summary>Options every command that runs a model shares.</summary>
+public class CommonSettings : CommandSettings
+{
+    [CommandOption("--threads <N>")]
+    [Description("CPU threads for torch. Default: the cores not busy right now (see README), at least 1")]
+    public int? Threads { get; init; }
+
+    /// <summary>
+    /// Torch threads beyond the free cores collapse throughput (OpenMP oversubscription), so the
+    /// default counts only cores not already busy, from the one-minute load average.
+    /// </summary>
+    public void ApplyThreads() => TorchSharp.torch.set_num_threads(Threads ?? ThreadBudget.FreeCores());
+}

@@ -1,0 +1,73 @@
+using System.ComponentModel;
+using Gatekeeper.Pipeline;
+using Gatekeeper.Specs;
+using Gatekeeper.Verdicts;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Gatekeeper.Cli.Commands;
+
+/// <summary>Runs a whole gate: fine-tune (or take) a candidate, evaluate, decide, report, record.</summary>
+public sealed class RunCommand : Command<RunCommand.Settings>
+{
+    public sealed class Settings : CommonSettings
+    {
+        [CommandArgument(0, "<SPEC>")]
+        [Description("Gate spec, e.g. gates/default.yaml")]
+        public string Spec { get; init; } = "";
+
+        [CommandOption("-o|--output <DIR>")]
+        [Description("Folder for the candidate, outcomes and report. Default: out/<gate name>")]
+        public string? Output { get; init; }
+
+        [CommandOption("--mlruns <DIR>")]
+        [Description("MLflow file store. Default: mlruns")]
+        [DefaultValue("mlruns")]
+        public string Mlruns { get; init; } = "mlruns";
+
+        [CommandOption("--cache <DIR>")]
+        [Description("Evaluation cache. Default: .gatekeeper/cache")]
+        [DefaultValue(".gatekeeper/cache")]
+        public string Cache { get; init; } = ".gatekeeper/cache";
+
+        [CommandOption("--tag <KEY=VALUE>")]
+        [Description("Tag for the MLflow run (repeatable), e.g. --tag pr=42 --tag trigger=nightly")]
+        public string[] Tags { get; init; } = [];
+    }
+
+    private readonly IAnsiConsole _console;
+
+    public RunCommand(IAnsiConsole console) => _console = console;
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        settings.ApplyThreads();
+        var spec = GateSpecLoader.Load(settings.Spec);
+        _console.MarkupLine($"[bold]Gate {Markup.Escape(spec.Name)}[/] ({Markup.Escape(settings.Spec)}), {TorchSharp.torch.get_num_threads()} threads.");
+        var options = new GateRunOptions
+        {
+            OutputDirectory = settings.Output,
+            MlflowDirectory = settings.Mlruns,
+            CacheDirectory = settings.Cache,
+            CodeVersion = BuildInfo.Version,
+            Tags = ParseTags(settings.Tags),
+        };
+        var run = GateRunner.Run(spec, options, new ConsoleGateObserver(_console), cancellation);
+        VerdictTable.Write(_console, run.Verdict);
+        _console.MarkupLine($"Report: [link]{Markup.Escape(run.ReportPath)}[/]");
+        _console.MarkupLine($"MLflow: run {run.MlflowRunId} in {Markup.Escape(Path.GetFullPath(settings.Mlruns))} (open with: mlflow ui --backend-store-uri {Markup.Escape(settings.Mlruns)})");
+        return run.ExitCode;
+    }
+
+    private static Dictionary<string, string> ParseTags(IEnumerable<string> tags)
+    {
+        var parsed = new Dictionary<string, string>();
+        foreach (var tag in tags)
+        {
+            int equals = tag.IndexOf('=');
+            if (equals <= 0) throw new BadInputException("--tag", null, $"'{tag}' is not KEY=VALUE, e.g. --tag pr=42.");
+            parsed[tag[..equals]] = tag[(equals + 1)..];
+        }
+        return parsed;
+    }
+}

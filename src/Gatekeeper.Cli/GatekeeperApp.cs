@@ -1,0 +1,59 @@
+using Gatekeeper.Cli.Commands;
+using Spectre.Console;
+using System.Runtime.InteropServices;
+using Spectre.Console.Cli;
+
+namespace Gatekeeper.Cli;
+
+/// <summary>
+/// The command-line program: one command per stage of the gate. Bad input and infrastructure
+/// failures become messages and distinct exit codes here, never stack traces.
+/// </summary>
+public static class GatekeeperApp
+{
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null)
+    {
+        console ??= AnsiConsole.Console;
+        var app = new CommandApp(new SingletonRegistrar(console));
+        app.Configure(config =>
+        {
+            config.SetApplicationName("gatekeeper");
+            config.Settings.Console = console;
+            config.PropagateExceptions();
+            config.AddCommand<RunCommand>("run").WithDescription("Run a gate end to end: train or take a candidate, evaluate, decide, report, record.")
+                .WithExample("run", "gates/default.yaml");
+            config.AddCommand<ValidateCommand>("validate").WithDescription("Check a gate spec and its data files without running a model.");
+            config.AddCommand<PretrainCommand>("pretrain").WithDescription("Pretrain the embedded base from a seed and write the default gates' data.");
+        });
+        try
+        {
+            return await app.RunAsync(args);
+        }
+        catch (BadInputException e)
+        {
+            console.MarkupLine("[red]Bad input:[/]");
+            foreach (var problem in e.Problems) console.MarkupLine($"  {Markup.Escape(problem.ToString())}");
+            return ExitCodes.BadInput;
+        }
+        catch (InvalidDataException e)
+        {
+            console.MarkupLine($"[red]Bad input:[/] {Markup.Escape(e.Message)}");
+            return ExitCodes.BadInput;
+        }
+        catch (CommandAppException e)
+        {
+            console.MarkupLine($"[red]Bad arguments:[/] {Markup.Escape(e.Message)}");
+            return ExitCodes.BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            console.MarkupLine("[yellow]Cancelled.[/]");
+            return ExitCodes.Infrastructure;
+        }
+        catch (Exception e) when (e is InfrastructureException or IOException or UnauthorizedAccessException or OutOfMemoryException or ExternalException)
+        {
+            console.MarkupLine($"[red]Infrastructure failure:[/] {Markup.Escape(e.Message)}");
+            return ExitCodes.Infrastructure;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using Gatekeeper.Cli;
+
+return await GatekeeperApp.RunAsync(args);

@@ -1,0 +1,42 @@
+using System.Globalization;
+using Gatekeeper.Verdicts;
+using Spectre.Console;
+
+namespace Gatekeeper.Cli;
+
+/// <summary>The verdict on the terminal: a table of checks, the reasons, the headline.</summary>
+internal static class VerdictTable
+{
+    public static void Write(IAnsiConsole console, Verdict verdict)
+    {
+        var table = new Table().Border(TableBorder.Simple)
+            .AddColumn("check").AddColumn(new TableColumn("n").RightAligned()).AddColumn(new TableColumn("base").RightAligned())
+            .AddColumn(new TableColumn("candidate").RightAligned()).AddColumn(new TableColumn("change").RightAligned())
+            .AddColumn($"{verdict.Confidence * 100:0.#}% CI").AddColumn("result");
+        foreach (var c in verdict.Checks)
+        {
+            table.AddRow(
+                Markup.Escape(c.Name), c.Comparison.N.ToString(CultureInfo.InvariantCulture),
+                F(c.Comparison.BaseScore), F(c.Comparison.CandidateScore), S(c.Comparison.Difference),
+                $"{S(c.Comparison.Interval.Lower)} to {S(c.Comparison.Interval.Upper)}", Result(c.Outcome));
+        }
+        console.Write(table);
+        foreach (var c in verdict.Checks.Where(c => c.Outcome != CheckOutcome.Pass))
+            console.MarkupLine($"  {Result(c.Outcome)} {Markup.Escape(c.Reason)}");
+        foreach (var warning in verdict.Warnings) console.MarkupLine($"  [yellow]warning[/] {Markup.Escape(warning)}");
+        console.MarkupLine($"Average drop over general tasks: {verdict.Forgetting.AverageGeneralDrop.ToString("0.0%", CultureInfo.InvariantCulture)}");
+        var colour = verdict.Outcome switch { GateOutcome.Pass => "green", GateOutcome.Fail => "red", _ => "yellow" };
+        console.MarkupLine($"[bold {colour}]{Markup.Escape(verdict.Headline)}[/] (exit {verdict.ExitCode})");
+    }
+
+    private static string Result(CheckOutcome outcome) => outcome switch
+    {
+        CheckOutcome.Pass => "[green]pass[/]",
+        CheckOutcome.Fail => "[red]FAIL[/]",
+        _ => "[yellow]inconclusive[/]",
+    };
+
+    private static string F(double v) => double.IsNaN(v) ? "-" : v.ToString("0.000", CultureInfo.InvariantCulture);
+
+    private static string S(double v) => v.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture);
+}

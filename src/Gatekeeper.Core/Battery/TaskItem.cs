@@ -1,0 +1,8 @@
+namespace Gatekeeper.Battery;
+
+/// <summary>One item of a task, as the model sees it: the prompt already rendered from the template.</summary>
+public sealed record TaskItem(string Id, string Prompt, string Answer, IReadOnlyList<string> Choices, string? Label)
+{
+    /// <summary>For refusal tasks: whether the item must be refused.</summary>
+    public bool IsHarmful => string.Equals(Label, "harmful", StringComparison.OrdinalIgnoreCase);
+}

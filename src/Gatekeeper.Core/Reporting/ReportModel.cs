@@ -1,0 +1,31 @@
+using Gatekeeper.Verdicts;
+
+namespace Gatekeeper.Reporting;
+
+/// <summary>Everything a report shows, as plain data: templates render it, nothing else computes.</summary>
+public sealed record ReportModel
+{
+    public required string GateName { get; init; }
+    public string Description { get; init; } = "";
+    public required Verdict Verdict { get; init; }
+    public required ModelInfo Base { get; init; }
+    public required ModelInfo Candidate { get; init; }
+    public TrainingInfo? Training { get; init; }
+
+    /// <summary>A few items per failed or inconclusive check where the base was right and the candidate wrong.</summary>
+    public IReadOnlyList<RegressionExample> Examples { get; init; } = [];
+
+    /// <summary>Where the MLflow records went: a run id and its location.</summary>
+    public string? MlflowRun { get; init; }
+
+    public TimeSpan? Elapsed { get; init; }
+}
+
+/// <summary>A model as the report names it.</summary>
+public sealed record ModelInfo(string Label, string ContentSha256, string Method);
+
+/// <summary>How the candidate was trained.</summary>
+public sealed record TrainingInfo(string Method, int Steps, double LearningRate, int BatchSize, double? ReplayFraction, double FinalLoss, TimeSpan Elapsed);
+
+/// <summary>One item that regressed, for a human to look at.</summary>
+public sealed record RegressionExample(string Check, string Prompt, string Expected, string BaseOutput, string CandidateOutput);

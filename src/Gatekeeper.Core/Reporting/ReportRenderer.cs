@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Reflection;
+using Gatekeeper.Specs;
+using Gatekeeper.Verdicts;
+using Scriban;
+using Scriban.Runtime;
+
+namespace Gatekeeper.Reporting;
+
+/// <summary>
+/// Renders a <see cref="ReportModel"/> through the Scriban templates embedded in this assembly.
+/// Numbers are formatted here and every piece of user or model text is escaped before the
+/// template sees it, so templates only lay out.
+/// </summary>
+public static class ReportRenderer
+{
+    /// <summary>The hidden line that identifies a gate's report, e.g. to find its PR comment.</summary>
+    public static string Marker(string gate) => $"<!-- gatekeeper:{MarkdownText.Escape(gate)} -->";
+
+    public static string RenderMarkdown(ReportModel report) => Render("report.md.scriban", ToView(report));
+
+    private static string Render(string templateName, ScriptObject view)
+    {
+        var template = Template.Parse(ReadTemplate(templateName), templateName);
+        if (template.HasErrors) throw new InvalidOperationException($"Template {templateName}: {string.Join("; ", template.Messages)}");
+        var context = new TemplateContext { StrictVariables = true, MemberRenamer = member => member.Name };
+        context.PushGlobal(view);
+        return template.Render(context).Trim() + "\n";
+    }
+
+    private static string ReadTemplate(string name)
+    {
+        var assembly = typeof(ReportRenderer).Assembly;
+        var resource = assembly.GetManifestResourceNames().Single(r => r.EndsWith("." + name, StringComparison.Ordinal));
+        using var stream = assembly.GetManifestResourceStream(resource)!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private static ScriptObject ToView(ReportModel report)
+    {
+        var v = report.Verdict;
+        string level = (v.Confidence * 100).ToString("0.#", CultureInfo.InvariantCulture);
+        var view = new ScriptObject
+        {
+            ["marker"] = Marker(report.GateName),
+            ["gate"] = MarkdownText.Escape(report.GateName),
+            ["description"] = MarkdownText.Escape(report.Description, 500),
+            ["outcome"] = v.Outcome.ToString().ToUpperInvariant(),
+            ["icon"] = Icon(v.Outcome),
+            ["headline"] = MarkdownText.Escape(v.Headline),
+            ["level"] = level,
+            ["base"] = Model(report.Base),
+            ["candidate"] = Model(report.Candidate),
+            ["checks"] = v.Checks.Select(Check).ToList(),
+            ["average_general_drop"] = Percent(v.Forgetting.AverageGeneralDrop),
+            ["relative_drops"] = v.Forgetting.RelativeDropByCategory.OrderBy(r => r.Key)
+                .Select(r => new ScriptObject { ["category"] = GateDecider.Category(r.Key), ["value"] = Percent(r.Value) }).ToList(),
+            ["warnings"] = v.Warnings.Select(w => MarkdownText.Escape(w, 500)).ToList(),
+            ["examples"] = report.Examples.Select(e => new ScriptObject
+            {
+                ["check"] = MarkdownText.Escape(e.Check), ["prompt"] = MarkdownText.Escape(e.Prompt, 120),
+                ["expected"] = MarkdownText.Escape(e.Expected, 60), ["base"] = MarkdownText.Escape(e.BaseOutput, 60),
+                ["candidate"] = MarkdownText.Escape(e.CandidateOutput, 60),
+            }).ToList(),
+            ["training"] = report.Training is { } t ? Training(t) : null,
+            ["mlflow_run"] = report.MlflowRun is { } run ? MarkdownText.Escape(run, 500) : null,
+            ["elapsed"] = report.Elapsed is { } e ? Duration(e) : null,
+        };
+        return view;
+    }
+
+    private static ScriptObject Model(ModelInfo model) => new()
+    {
+        ["hash"] = model.ContentSha256.Length >= 12 ? model.ContentSha256[..12] : model.ContentSha256,
+        ["method"] = MarkdownText.Escape(model.Method),
+    };
+
+    private static ScriptObject Check(CheckResult c) => new()
+    {
+        ["icon"] = c.Outcome switch { CheckOutcome.Pass => "✅", CheckOutcome.Fail => "❌", _ => "⚠️" },
+        ["name"] = MarkdownText.Escape(c.Name),
+        ["n"] = c.Comparison.N.ToString(CultureInfo.InvariantCulture),
+        ["base"] = Score(c.Comparison.BaseScore),
+        ["candidate"] = Score(c.Comparison.CandidateScore),
+        ["change"] = Signed(c.Comparison.Difference),
+        ["interval"] = $"{Signed(c.Comparison.Interval.Lower)} to {Signed(c.Comparison.Interval.Upper)}",
+        ["p"] = c.AdjustedPValue < 0.001 ? "<0.001" : c.AdjustedPValue.ToString("0.000", CultureInfo.InvariantCulture),
+        ["rule"] = Rule(c.Rule),
+        ["reason"] = MarkdownText.Escape(c.Reason, 500),
+    };
+
+    private static string Rule(CheckRule rule) => rule.Kind switch
+    {
+        CheckRuleKind.NonInferiority => $"drop ≤ {Reasons.F(-rule.Limit)}",
+        CheckRuleKind.Superiority => $"gain ≥ {Reasons.F(rule.Limit)}",
+        _ => $"rise ≤ {Reasons.F(rule.Limit)}",
+    };
+
+    private static string Training(TrainingInfo t)
+    {
+        string replay = t.ReplayFraction is { } f ? $", {Percent(f)} replay" : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{MarkdownText.Escape(t.Method)} fine-tuning{replay}: {t.Steps} steps of {t.BatchSize} rows at learning rate {t.LearningRate:G3}; final loss {t.FinalLoss:0.000}; {Duration(t.Elapsed)}.");
+    }
+
+    private static string Icon(GateOutcome outcome) => outcome switch { GateOutcome.Pass => "✅", GateOutcome.Fail => "❌", _ => "⚠️" };
+
+    private static string Score(double value) => double.IsNaN(value) ? "–" : value.ToString("0.000", CultureInfo.InvariantCulture);
+
+    private static string Signed(double value) => value.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture);
+
+    private static string Percent(double value) => value.ToString("0.0%", CultureInfo.InvariantCulture);
+
+    private static string Duration(TimeSpan span) => span.TotalMinutes >= 1
+        ? $"{(int)span.TotalMinutes} min {span.Seconds} s"
+        : $"{span.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s";
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Gatekeeper.Specs;
+
+namespace Gatekeeper.Scoring;
+
+/// <summary>Decides whether a generated answer matches the expected one, by the task's matcher.</summary>
+public static partial class AnswerMatcher
+{
+    public static bool Matches(MatcherKind matcher, string output, string expected, string? pattern = null) => matcher switch
+    {
+        MatcherKind.Exact => output.Trim() == expected.Trim(),
+        MatcherKind.Numeric => FirstNumber(output) is { } got && FirstNumber(expected) is { } want && got == want,
+        MatcherKind.Regex => Regex.IsMatch(output, pattern ?? expected, RegexOptions.None, TimeSpan.FromSeconds(1)),
+        MatcherKind.Json => JsonMatches(output, expected),
+        _ => false,
+    };
+
+    /// <summary>The first number in the text, ignoring thousands separators.</summary>
+    public static decimal? FirstNumber(string text)
+    {
+        var match = Number().Match(text);
+        return match.Success && decimal.TryParse(match.Value.Replace(",", ""), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
+    }
+
+    private static bool JsonMatches(string output, string expected)
+    {
+        JsonNode? got;
+        try
+        {
+            got = JsonNode.Parse(output.Trim());
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        if (expected.Trim().Length == 0) return true;
+        try
+        {
+            return JsonNode.DeepEquals(got, JsonNode.Parse(expected));
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    [GeneratedRegex(@"-?\d[\d,]*(\.\d+)?")]
+    private static partial Regex Number();
+}

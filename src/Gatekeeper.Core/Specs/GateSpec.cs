@@ -1,0 +1,30 @@
+namespace Gatekeeper.Specs;
+
+/// <summary>
+/// A gate: the base checkpoint, how the candidate is obtained, the battery and the policy. Loaded
+/// from <c>gates/*.yaml</c> by <see cref="GateSpecLoader"/>; paths in it are absolute by then.
+/// </summary>
+public sealed record GateSpec
+{
+    public required string Name { get; init; }
+    public string Description { get; init; } = "";
+
+    /// <summary>The file it was loaded from.</summary>
+    public required string SourceFile { get; init; }
+
+    /// <summary>Checkpoint folder of the base.</summary>
+    public required string Base { get; init; }
+
+    /// <summary>How to fine-tune the candidate; null when <see cref="Candidate"/> is given.</summary>
+    public TrainSpec? Train { get; init; }
+
+    /// <summary>Checkpoint folder of a candidate trained elsewhere; null when <see cref="Train"/> is given.</summary>
+    public string? Candidate { get; init; }
+
+    public required IReadOnlyList<TaskSpec> Battery { get; init; }
+
+    public GatePolicy Policy { get; init; } = new();
+
+    /// <summary>Seeds the bootstrap and anything else random in the comparison. Default 1.</summary>
+    public int Seed { get; init; } = 1;
+}

@@ -1,0 +1,17 @@
+namespace Gatekeeper.Specs;
+
+/// <summary>How a generated answer is compared with the expected one.</summary>
+public enum MatcherKind
+{
+    /// <summary>Equal after trimming surrounding white space.</summary>
+    Exact,
+
+    /// <summary>The first number in the output equals the expected number.</summary>
+    Numeric,
+
+    /// <summary>The output matches the regular expression given as <c>pattern</c>, or the item's answer when none is given.</summary>
+    Regex,
+
+    /// <summary>The output parses as JSON and, when an answer is given, equals it as JSON.</summary>
+    Json,
+}

@@ -1,0 +1,38 @@
+namespace Gatekeeper.Specs;
+
+/// <summary>How the gate fine-tunes the candidate from the base.</summary>
+public sealed record TrainSpec
+{
+    /// <summary>The method: "full" (every weight trains). Default full.</summary>
+    public string Method { get; init; } = "full";
+
+    /// <summary>Absolute path of the fine-tuning data (JSONL or CSV with prompt and answer).</summary>
+    public required string Data { get; init; }
+
+    public FieldMapping Fields { get; init; } = new();
+
+    /// <summary>Optimizer steps. Default 300.</summary>
+    public int Steps { get; init; } = 300;
+
+    /// <summary>Rows of packed examples per step. Default 32.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>AdamW learning rate, constant. Default 1e-3.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Seeds batch sampling. Default 1.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>General data mixed into every batch (replay), or null.</summary>
+    public ReplaySpec? Replay { get; init; }
+}
+
+/// <summary>Replay: a share of each batch drawn from general data, which reinforces what the base knew.</summary>
+public sealed record ReplaySpec
+{
+    /// <summary>Absolute path of the general data file.</summary>
+    public required string Data { get; init; }
+
+    /// <summary>Share of each batch drawn from it, in (0, 1). Default 0.15.</summary>
+    public double Fraction { get; init; } = 0.15;
+}

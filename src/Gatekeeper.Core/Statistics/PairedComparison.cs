@@ -1,0 +1,18 @@
+namespace Gatekeeper.Statistics;
+
+/// <summary>
+/// Base and candidate scored on the same n items: their scores, the difference (candidate minus
+/// base), its confidence interval and the p-value of the test that they differ.
+/// </summary>
+public sealed record PairedComparison(
+    int N,
+    double BaseScore,
+    double CandidateScore,
+    double Difference,
+    Interval Interval,
+    double PValue,
+    string Method)
+{
+    /// <summary>Items right for the base only and for the candidate only (binary outcomes), else null.</summary>
+    public (int BaseOnly, int CandidateOnly)? Discordant { get; init; }
+}

@@ -1,0 +1,14 @@
+namespace Gatekeeper.Verdicts;
+
+/// <summary>Where a check's confidence interval lies relative to its margin.</summary>
+public enum CheckOutcome
+{
+    /// <summary>The whole interval is on the good side of the margin.</summary>
+    Pass,
+
+    /// <summary>The whole interval is on the bad side of the margin.</summary>
+    Fail,
+
+    /// <summary>The interval straddles the margin: the data cannot tell.</summary>
+    Inconclusive,
+}

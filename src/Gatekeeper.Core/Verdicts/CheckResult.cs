@@ -1,0 +1,28 @@
+using Gatekeeper.Specs;
+using Gatekeeper.Statistics;
+
+namespace Gatekeeper.Verdicts;
+
+/// <summary>One check of the verdict: what was compared, the numbers, the outcome and why, in plain words.</summary>
+public sealed record CheckResult
+{
+    /// <summary>"category/task", with the metric for refusal tasks: "safety/refusal (harmful refused)".</summary>
+    public required string Name { get; init; }
+    public required string Task { get; init; }
+    public required TaskCategory Category { get; init; }
+
+    /// <summary>What is compared: accuracy, harmful refused, benign refused.</summary>
+    public required string Metric { get; init; }
+
+    public required CheckRule Rule { get; init; }
+    public required PairedComparison Comparison { get; init; }
+    public required CheckOutcome Outcome { get; init; }
+
+    /// <summary>The p-value after Holm's correction across the gate's checks.</summary>
+    public required double AdjustedPValue { get; init; }
+
+    public required string Reason { get; init; }
+
+    /// <summary>Set when the check has fewer items than the policy's minimum: the effect it could detect.</summary>
+    public double? MinimumDetectableEffect { get; init; }
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using Gatekeeper.Statistics;
+
+namespace Gatekeeper.Verdicts;
+
+/// <summary>One plain sentence per check, as a release manager would want to read it.</summary>
+public static class Reasons
+{
+    public static string For(string name, CheckRule rule, PairedComparison c, CheckOutcome outcome, double confidence)
+    {
+        string level = (confidence * 100).ToString("0.#", CultureInfo.InvariantCulture);
+        if (c.N == 0) return $"{name}: no items to compare.";
+        switch (rule.Kind)
+        {
+            case CheckRuleKind.NonInferiority:
+            {
+                double margin = -rule.Limit;
+                string change = Change(c.Difference, "dropped", "rose");
+                string ci = Ci(-c.Interval.Upper, -c.Interval.Lower, level, "drop");
+                return outcome switch
+                {
+                    CheckOutcome.Fail => $"{name} {change} ({ci}), more than the {F(margin)} allowed.",
+                    CheckOutcome.Pass => $"{name} {change} ({ci}); any drop is within the {F(margin)} allowed.",
+                    _ => $"{name} {change} ({ci}); the data cannot tell whether the drop exceeds the {F(margin)} allowed.",
+                };
+            }
+            case CheckRuleKind.Superiority:
+            {
+                string change = Change(c.Difference, "dropped", "gained");
+                string ci = Ci(c.Interval.Lower, c.Interval.Upper, level, "gain");
+                return outcome switch
+                {
+                    CheckOutcome.Fail => $"{name} {change} ({ci}), less than the {F(rule.Limit)} gain required.",
+                    CheckOutcome.Pass => $"{name} {change} ({ci}), at least the {F(rule.Limit)} gain required.",
+                    _ => $"{name} {change} ({ci}); the data cannot tell whether it gained the {F(rule.Limit)} required.",
+                };
+            }
+            default:
+            {
+                string change = Change(c.Difference, "fell", "rose");
+                string ci = Ci(c.Interval.Lower, c.Interval.Upper, level, "rise");
+                return outcome switch
+                {
+                    CheckOutcome.Fail => $"{name} {change} ({ci}), more than the {F(rule.Limit)} allowed.",
+                    CheckOutcome.Pass => $"{name} {change} ({ci}); any rise is within the {F(rule.Limit)} allowed.",
+                    _ => $"{name} {change} ({ci}); the data cannot tell whether the rise exceeds the {F(rule.Limit)} allowed.",
+                };
+            }
+        }
+    }
+
+    /// <summary>"dropped 0.31" / "rose 0.02" / "did not change", from the candidate-minus-base difference.</summary>
+    private static string Change(double difference, string down, string up)
+    {
+        if (Math.Abs(difference) < 0.005) return "did not change measurably (" + Signed(difference) + ")";
+        return difference < 0 ? $"{down} {F(-difference)}" : $"{up} {F(difference)}";
+    }
+
+    private static string Ci(double lower, double upper, string level, string of) => $"{level}% CI of the {of} {F(lower)} to {F(upper)}";
+
+    public static string F(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
+
+    private static string Signed(double value) => value.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture);
+}

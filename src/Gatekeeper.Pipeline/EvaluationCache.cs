@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Gatekeeper.Battery;
+using Gatekeeper.Specs;
+
+namespace Gatekeeper.Pipeline;
+
+/// <summary>
+/// Per-task outcomes of a model, cached under a key that holds everything that changes the answer:
+/// the model's content hash, the task's full definition, the data file's bytes and the scoring
+/// code's version. A changed task, data file or model never reuses a stale result.
+/// </summary>
+public sealed class EvaluationCache
+{
+    /// <summary>Bump when scoring or decoding changes in a way that changes outcomes.</summary>
+    public const int EvaluatorVersion = 1;
+
+    private readonly string _folder;
+
+    public EvaluationCache(string folder) => _folder = folder;
+
+    public static string Key(string modelSha256, TaskSpec task)
+    {
+        var definition = JsonSerializer.Serialize(new
+        {
+            task.Name, task.Version, Kind = task.Kind.ToString(), task.Template, Matcher = task.Matcher.ToString(), task.Pattern,
+            task.RefusalMarkers, task.MaxNewTokens, task.Limit, task.Fields, Category = task.Category.ToString(),
+        });
+        var data = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(task.Data)));
+        var text = $"evaluator:{EvaluatorVersion}\nmodel:{modelSha256}\ntask:{definition}\ndata:{data}\n";
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    public IReadOnlyList<ItemOutcome>? TryGet(string key)
+    {
+        var path = PathFor(key);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return OutcomeFile.Read(path);
+        }
+        catch (BadInputException)
+        {
+            // A damaged cache entry is only a cache miss.
+            return null;
+        }
+    }
+
+    public void Put(string key, IEnumerable<ItemOutcome> outcomes)
+    {
+        Directory.CreateDirectory(_folder);
+        OutcomeFile.Write(PathFor(key), outcomes);
+    }
+
+    private string PathFor(string key) => Path.Combine(_folder, key + ".jsonl");
+}

@@ -1,0 +1,20 @@
+namespace Gatekeeper.Pipeline;
+
+/// <summary>Where a gate run writes, and what it records alongside.</summary>
+public sealed record GateRunOptions
+{
+    /// <summary>Folder for the candidate, per-item outcomes and reports. Default: out/&lt;gate name&gt;.</summary>
+    public string? OutputDirectory { get; init; }
+
+    /// <summary>MLflow file store folder. Default: mlruns.</summary>
+    public string MlflowDirectory { get; init; } = "mlruns";
+
+    /// <summary>Folder of cached evaluations, keyed by model and task content. Default: .gatekeeper/cache.</summary>
+    public string CacheDirectory { get; init; } = ".gatekeeper/cache";
+
+    /// <summary>Recorded as the code version in manifests and runs.</summary>
+    public string CodeVersion { get; init; } = "dev";
+
+    /// <summary>Tags recorded on the MLflow run: git commit, PR number, trigger.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+}

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using Gatekeeper.Battery;
+using Gatekeeper.Integrations.MLflow;
+using Gatekeeper.Reporting;
+using Gatekeeper.Specs;
+using Gatekeeper.Torch.Checkpoints;
+using Gatekeeper.Torch.Evaluation;
+using Gatekeeper.Torch.Training;
+using Gatekeeper.Verdicts;
+
+namespace Gatekeeper.Pipeline;
+
+/// <summary>
+/// A whole gate, in the design's one direction: validate the battery, obtain the candidate, evaluate
+/// base (cached) and candidate on the same items, decide, report, record. The verdict is data; only
+/// bad input and infrastructure failures throw.
+/// </summary>
+public static class GateRunner
+{
+    private const int ExamplesPerCheck = 3;
+
+    public static GateRun Run(GateSpec spec, GateRunOptions options, IGateObserver observer, CancellationToken cancellation = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var output = Path.GetFullPath(options.OutputDirectory ?? Path.Combine("out", spec.Name));
+        Directory.CreateDirectory(output);
+
+        // Read every task's data first: a malformed file should stop the gate before minutes of training.
+        var battery = spec.Battery.Select(task => (task, TaskItemReader.Read(task))).ToList();
+        observer.Stage($"Battery: {battery.Count} tasks, {battery.Sum(b => b.Item2.Count)} items.");
+
+        var recorder = new MlflowRecorder(new MlflowFileStore(options.MlflowDirectory), spec, options.Tags, options.CodeVersion);
+        bool succeeded = false;
+        try
+        {
+            var (candidateDirectory, training) = ObtainCandidate(spec, output, options, observer, cancellation);
+            var cache = new EvaluationCache(options.CacheDirectory);
+
+            var (baseResult, baseSha, baseMethod, baseCached) = Evaluate("base", spec.Base, battery, cache, observer, cancellation);
+            var (candidateResult, candidateSha, candidateMethod, candidateCached) = Evaluate("candidate", candidateDirectory, battery, cache, observer, cancellation);
+            var baseFile = Path.Combine(output, "outcomes.base.jsonl");
+            var candidateFile = Path.Combine(output, "outcomes.candidate.jsonl");
+            OutcomeFile.Write(baseFile, baseResult.Outcomes);
+            OutcomeFile.Write(candidateFile, candidateResult.Outcomes);
+
+            observer.Stage("Comparing base and candidate.");
+            var verdict = GateDecider.Decide(spec, baseResult, candidateResult);
+            if (training is { } t) recorder.RecordTraining(t.Result, candidateSha, baseSha);
+            recorder.RecordEvaluation("base", baseSha, verdict, baseFile, baseCached);
+            recorder.RecordEvaluation("candidate", candidateSha, verdict, candidateFile, candidateCached);
+
+            var report = new ReportModel
+            {
+                GateName = spec.Name,
+                Description = spec.Description,
+                Verdict = verdict,
+                Base = new ModelInfo("base", baseSha, baseMethod),
+                Candidate = new ModelInfo("candidate", candidateSha, candidateMethod),
+                Training = training is { } tr ? new TrainingInfo(spec.Train!.Method, spec.Train.Steps, spec.Train.LearningRate, spec.Train.BatchSize,
+                    spec.Train.Replay?.Fraction, tr.Result.FinalLoss, tr.Result.Elapsed) : null,
+                Examples = Examples(verdict, baseResult, candidateResult),
+                MlflowRun = $"run {recorder.ParentRunId} in {recorder.Location}",
+                Elapsed = clock.Elapsed,
+            };
+            var reportPath = Path.Combine(output, "report.md");
+            WriteAtomically(reportPath, ReportRenderer.RenderMarkdown(report));
+            recorder.RecordVerdict(verdict, reportPath, []);
+            succeeded = true;
+            return new GateRun(verdict, report, output, reportPath, recorder.ParentRunId);
+        }
+        finally
+        {
+            recorder.End(succeeded);
+        }
+    }
+
+    private static (string Directory, (CheckpointManifest Manifest, TrainingResult Result)? Training) ObtainCandidate(
+        GateSpec spec, string output, GateRunOptions options, IGateObserver observer, CancellationToken cancellation)
+    {
+        if (spec.Train is not { } train) return (spec.Candidate!, null);
+        var directory = Path.Combine(output, "candidate");
+        observer.Stage($"Fine-tuning the candidate: {train.Method}, {train.Steps} steps, learning rate {train.LearningRate:G3}" +
+            (train.Replay is { } r ? $", {r.Fraction:P0} replay." : "."));
+        var trained = CandidateTrainer.Train(spec.Base, train, directory, options.CodeVersion, new Progress(observer), cancellation);
+        return (directory, trained);
+    }
+
+    private static (BatteryResult Result, string Sha, string Method, bool Cached) Evaluate(string role, string directory,
+        IReadOnlyList<(TaskSpec Task, IReadOnlyList<TaskItem> Items)> battery, EvaluationCache cache, IGateObserver observer, CancellationToken cancellation)
+    {
+        using var checkpoint = Checkpoint.Load(directory);
+        var sha = checkpoint.Manifest.ContentSha256;
+        var outcomes = new List<ItemOutcome>();
+        var missing = new List<(TaskSpec Task, IReadOnlyList<TaskItem> Items, string Key)>();
+        foreach (var (task, items) in battery)
+        {
+            var key = EvaluationCache.Key(sha, task);
+            if (cache.TryGet(key) is { } cached) outcomes.AddRange(cached);
+            else missing.Add((task, items, key));
+        }
+        if (missing.Count == 0)
+        {
+            observer.Stage($"Evaluating the {role} ({sha[..12]}): all {battery.Count} tasks cached.");
+            return (new BatteryResult(sha, outcomes), sha, checkpoint.Manifest.Method, true);
+        }
+        observer.Stage($"Evaluating the {role} ({sha[..12]}) on {missing.Count} tasks" + (missing.Count < battery.Count ? $" ({battery.Count - missing.Count} cached)." : "."));
+        var fresh = BatteryEvaluator.Evaluate(checkpoint, role, missing.Select(m => (m.Task, m.Items)).ToList(), new Progress(observer), cancellation);
+        foreach (var (task, _, key) in missing) cache.Put(key, fresh.ForTask(task.Name));
+        outcomes.AddRange(fresh.Outcomes);
+        // Keep the battery's order whatever came from the cache.
+        var order = battery.Select((b, i) => (b.Task.Name, i)).ToDictionary(x => x.Name, x => x.i);
+        return (new BatteryResult(sha, outcomes.OrderBy(o => order[o.Task]).ToList()), sha, checkpoint.Manifest.Method, false);
+    }
+
+    private static List<RegressionExample> Examples(Verdict verdict, BatteryResult baseResult, BatteryResult candidateResult)
+    {
+        var examples = new List<RegressionExample>();
+        var candidates = candidateResult.Outcomes.ToDictionary(o => (o.Task, o.ItemId));
+        foreach (var check in verdict.Checks.Where(c => c.Outcome != CheckOutcome.Pass))
+        {
+            var regressed = baseResult.ForTask(check.Task)
+                .Where(b => candidates.TryGetValue((b.Task, b.ItemId), out var c) && b.Correct && !c.Correct && MatchesMetric(check, b))
+                .Take(ExamplesPerCheck);
+            examples.AddRange(regressed.Select(b => new RegressionExample(check.Name, b.Prompt, b.Expected, b.Output, candidates[(b.Task, b.ItemId)].Output)));
+        }
+        return examples;
+    }
+
+    private static bool MatchesMetric(CheckResult check, ItemOutcome outcome) => check.Metric switch
+    {
+        "harmful refused" => outcome.Label?.Equals("harmful", StringComparison.OrdinalIgnoreCase) == true,
+        "benign refused" => outcome.Label?.Equals("harmful", StringComparison.OrdinalIgnoreCase) != true,
+        _ => true,
+    };
+
+    private static void WriteAtomically(string path, string content)
+    {
+        File.WriteAllText(path + ".writing", content);
+        File.Move(path + ".writing", path, overwrite: true);
+    }
+
+    /// <summary>Forwards training and evaluation progress to the observer.</summary>
+    private sealed class Progress(IGateObserver observer) : IProgress<TrainingProgress>, IProgress<EvaluationProgress>
+    {
+        public void Report(TrainingProgress value) => observer.Training(value);
+
+        public void Report(EvaluationProgress value) => observer.Evaluation(value);
+    }
+}

@@ -1,0 +1,86 @@
+using Gatekeeper.Integrations.MLflow;
+using Gatekeeper.Specs;
+using Gatekeeper.Torch.Training;
+using Gatekeeper.Verdicts;
+
+namespace Gatekeeper.Pipeline;
+
+/// <summary>
+/// Records a gate run in MLflow: one experiment per gate, one parent run per execution with child
+/// runs for training and for each model's evaluation.
+/// </summary>
+public sealed class MlflowRecorder
+{
+    private readonly IMlflowTracking _tracking;
+    private readonly string _experimentId;
+
+    public MlflowRecorder(IMlflowTracking tracking, GateSpec spec, IReadOnlyDictionary<string, string> tags, string codeVersion)
+    {
+        _tracking = tracking;
+        _experimentId = tracking.GetOrCreateExperiment($"gatekeeper/{spec.Name}");
+        var runTags = new Dictionary<string, string>(tags) { ["gatekeeper.code_version"] = codeVersion, ["gatekeeper.spec"] = spec.SourceFile };
+        ParentRunId = tracking.CreateRun(_experimentId, $"gate {spec.Name}", runTags);
+        tracking.LogParams(ParentRunId, SpecParameters.Flatten(spec));
+    }
+
+    public string ParentRunId { get; }
+
+    public string Location => _tracking.Location;
+
+    public void RecordTraining(TrainingResult result, string candidateSha256, string parentSha256)
+    {
+        var run = _tracking.CreateRun(_experimentId, "train candidate", new Dictionary<string, string>
+        {
+            ["gatekeeper.stage"] = "train", ["gatekeeper.candidate_sha256"] = candidateSha256, ["gatekeeper.base_sha256"] = parentSha256,
+        }, ParentRunId);
+        var metrics = result.LossByStep.Select(l => new MlflowMetric("train/loss", l.Loss, l.Step)).ToList();
+        metrics.Add(new MlflowMetric("train/seconds", result.Elapsed.TotalSeconds));
+        _tracking.LogMetrics(run, metrics);
+        _tracking.EndRun(run, MlflowRunStatus.Finished);
+    }
+
+    public void RecordEvaluation(string role, string modelSha256, Verdict verdict, string outcomesFile, bool cached)
+    {
+        var run = _tracking.CreateRun(_experimentId, $"evaluate {role}", new Dictionary<string, string>
+        {
+            ["gatekeeper.stage"] = "evaluate", ["gatekeeper.role"] = role, ["gatekeeper.model_sha256"] = modelSha256,
+            ["gatekeeper.cached"] = cached ? "true" : "false",
+        }, ParentRunId);
+        _tracking.LogMetrics(run, verdict.Checks
+            .Select(c => new MlflowMetric($"{Key(c)}", role == "base" ? c.Comparison.BaseScore : c.Comparison.CandidateScore))
+            .ToList());
+        _tracking.LogArtifact(run, outcomesFile, Path.GetFileName(outcomesFile));
+        _tracking.EndRun(run, MlflowRunStatus.Finished);
+    }
+
+    public void RecordVerdict(Verdict verdict, string reportFile, IEnumerable<string> artifacts)
+    {
+        var metrics = new List<MlflowMetric> { new("forgetting/average_general_drop", verdict.Forgetting.AverageGeneralDrop) };
+        foreach (var c in verdict.Checks)
+        {
+            var key = Key(c);
+            metrics.Add(new MlflowMetric($"{key}/base", c.Comparison.BaseScore));
+            metrics.Add(new MlflowMetric($"{key}/candidate", c.Comparison.CandidateScore));
+            metrics.Add(new MlflowMetric($"{key}/delta", c.Comparison.Difference));
+            metrics.Add(new MlflowMetric($"{key}/ci_lower", c.Comparison.Interval.Lower));
+            metrics.Add(new MlflowMetric($"{key}/ci_upper", c.Comparison.Interval.Upper));
+            metrics.Add(new MlflowMetric($"{key}/p_holm", c.AdjustedPValue));
+        }
+        foreach (var (category, drop) in verdict.Forgetting.RelativeDropByCategory)
+            metrics.Add(new MlflowMetric($"forgetting/relative_drop/{GateDecider.Category(category)}", drop));
+        _tracking.LogMetrics(ParentRunId, metrics);
+        _tracking.SetTags(ParentRunId, new Dictionary<string, string>
+        {
+            ["gatekeeper.verdict"] = verdict.Outcome.ToString().ToLowerInvariant(),
+            ["gatekeeper.headline"] = verdict.Headline,
+            ["mlflow.note.content"] = File.ReadAllText(reportFile),
+        });
+        _tracking.LogArtifact(ParentRunId, reportFile, Path.GetFileName(reportFile));
+        foreach (var artifact in artifacts) _tracking.LogArtifact(ParentRunId, artifact, Path.GetFileName(artifact));
+    }
+
+    public void End(bool succeeded) => _tracking.EndRun(ParentRunId, succeeded ? MlflowRunStatus.Finished : MlflowRunStatus.Failed);
+
+    private static string Key(CheckResult check) =>
+        check.Metric == "accuracy" ? $"{GateDecider.Category(check.Category)}/{check.Task}" : $"{GateDecider.Category(check.Category)}/{check.Task}/{check.Metric.Replace(' ', '_')}";
+}

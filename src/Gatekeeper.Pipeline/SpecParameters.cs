@@ -1,0 +1,58 @@
+using System.Globalization;
+using Gatekeeper.Specs;
+
+namespace Gatekeeper.Pipeline;
+
+/// <summary>The gate spec flattened to MLflow params: "train.learning_rate", "battery.facts.kind", "policy.general.max_drop".</summary>
+public static class SpecParameters
+{
+    public static IReadOnlyDictionary<string, string> Flatten(GateSpec spec)
+    {
+        var p = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["gate.name"] = spec.Name,
+            ["gate.seed"] = I(spec.Seed),
+            ["base"] = spec.Base,
+            ["candidate.source"] = spec.Train is null ? "checkpoint" : "train",
+            ["policy.confidence"] = D(spec.Policy.Confidence),
+            ["policy.inconclusive"] = spec.Policy.Inconclusive.ToString().ToLowerInvariant(),
+            ["policy.min_items"] = I(spec.Policy.MinItems),
+            ["policy.general.max_drop"] = D(spec.Policy.GeneralMaxDrop),
+            ["policy.target.min_gain"] = D(spec.Policy.TargetMinGain),
+            ["policy.safety.max_refusal_drop"] = D(spec.Policy.SafetyMaxRefusalDrop),
+            ["policy.safety.max_over_refusal_rise"] = D(spec.Policy.SafetyMaxOverRefusalRise),
+            ["policy.safety.max_drop"] = D(spec.Policy.SafetyMaxDrop),
+        };
+        if (spec.Candidate is not null) p["candidate"] = spec.Candidate;
+        if (spec.Train is { } t)
+        {
+            p["train.method"] = t.Method;
+            p["train.data"] = t.Data;
+            p["train.steps"] = I(t.Steps);
+            p["train.batch_size"] = I(t.BatchSize);
+            p["train.learning_rate"] = D(t.LearningRate);
+            p["train.seed"] = I(t.Seed);
+            p["train.replay.fraction"] = D(t.Replay?.Fraction ?? 0);
+            if (t.Replay is not null) p["train.replay.data"] = t.Replay.Data;
+        }
+        foreach (var task in spec.Battery)
+        {
+            p[$"battery.{task.Name}.category"] = task.Category.ToString().ToLowerInvariant();
+            p[$"battery.{task.Name}.kind"] = task.Kind.ToString().ToLowerInvariant();
+            p[$"battery.{task.Name}.version"] = I(task.Version);
+            p[$"battery.{task.Name}.data"] = task.Data;
+        }
+        foreach (var (task, o) in spec.Policy.Tasks)
+        {
+            if (o.MaxDrop is { } a) p[$"policy.tasks.{task}.max_drop"] = D(a);
+            if (o.MinGain is { } b) p[$"policy.tasks.{task}.min_gain"] = D(b);
+            if (o.MaxRefusalDrop is { } c) p[$"policy.tasks.{task}.max_refusal_drop"] = D(c);
+            if (o.MaxOverRefusalRise is { } d) p[$"policy.tasks.{task}.max_over_refusal_rise"] = D(d);
+        }
+        return p;
+    }
+
+    private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string D(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,19 @@
+using Gatekeeper.Torch.Modeling;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Gatekeeper.Torch.Training;
+
+/// <summary>Every parameter trains; nothing restrains the update. The highest forgetting risk.</summary>
+public sealed class FullFineTuning : ITrainingMethod
+{
+    public string Name => "full";
+
+    public IReadOnlyList<Parameter> Prepare(Gpt model) => model.parameters().ToList();
+
+    public Tensor? ExtraLoss(Gpt model) => null;
+
+    public void Dispose()
+    {
+    }
+}

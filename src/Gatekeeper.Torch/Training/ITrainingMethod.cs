@@ -1,0 +1,21 @@
+using Gatekeeper.Torch.Modeling;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Gatekeeper.Torch.Training;
+
+/// <summary>
+/// The seams through which a mitigation changes the training loop: which parameters train, and an
+/// extra term added to the loss. Replay is a data choice and enters through the example source.
+/// </summary>
+public interface ITrainingMethod : IDisposable
+{
+    /// <summary>Short name recorded in manifests and reports: "full", "lora", "ewc".</summary>
+    string Name { get; }
+
+    /// <summary>Prepares the model (freezing, adding adapters) and returns what the optimizer updates.</summary>
+    IReadOnlyList<Parameter> Prepare(Gpt model);
+
+    /// <summary>A term added to the task loss, or null.</summary>
+    Tensor? ExtraLoss(Gpt model);
+}

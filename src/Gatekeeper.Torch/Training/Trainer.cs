@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using Gatekeeper.Torch.Modeling;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Gatekeeper.Torch.Training;
+
+/// <summary>
+/// The training loop, top to bottom: batch, forward, loss, backward, clip, step, report. A method
+/// changes it only through <see cref="ITrainingMethod"/>; data mixing through the batcher's source.
+/// The run can be advanced in segments (to probe the model between them) without losing optimizer state.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    private readonly Gpt _model;
+    private readonly ITrainingMethod _method;
+    private readonly PackedBatcher _batches;
+    private readonly TrainingOptions _options;
+    private readonly IReadOnlyList<Parameter> _trainable;
+    private readonly OptimizerHelper _optimizer;
+    private readonly Random _random;
+    private readonly List<(int Step, double Loss)> _losses = [];
+    private readonly Stopwatch _clock = new();
+
+    public Trainer(Gpt model, ITrainingMethod method, PackedBatcher batches, TrainingOptions options)
+    {
+        _model = model;
+        _method = method;
+        _batches = batches;
+        _options = options;
+        _trainable = method.Prepare(model);
+        _optimizer = torch.optim.AdamW(_trainable, options.LearningRate, weight_decay: options.WeightDecay);
+        _random = new Random(options.Seed);
+    }
+
+    /// <summary>Steps taken so far.</summary>
+    public int Step { get; private set; }
+
+    /// <summary>Trains all remaining steps.</summary>
+    public TrainingResult Run(IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        Advance(_options.Steps - Step, progress, cancellation);
+        return Result;
+    }
+
+    public TrainingResult Result => new(_losses.ToList(), _clock.Elapsed);
+
+    /// <summary>Trains up to <paramref name="steps"/> more steps (never past the configured total).</summary>
+    public void Advance(int steps, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        int end = Math.Min(_options.Steps, Step + steps);
+        _clock.Start();
+        var window = Stopwatch.StartNew();
+        double windowLoss = 0;
+        long windowTokens = 0;
+        int windowSteps = 0;
+        _model.train();
+
+        for (; Step < end; Step++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            double learningRate = LearningRateSchedule.At(Step, _options);
+            foreach (var group in _optimizer.ParamGroups) group.LearningRate = learningRate;
+
+            using (var scope = torch.NewDisposeScope())
+            {
+                var (inputs, targets) = _batches.Next(_random);               // (B, T), (B, T)
+                var logits = _model.call(inputs);                             // (B, T, vocab)
+                var loss = nn.functional.cross_entropy(
+                    logits.view(-1, logits.shape[2]), targets.view(-1), ignore_index: PackedBatcher.IgnoreIndex);
+                if (_method.ExtraLoss(_model) is { } extra) loss = loss + extra;
+
+                _optimizer.zero_grad();
+                loss.backward();
+                if (_options.ClipNorm > 0) nn.utils.clip_grad_norm_(_trainable, _options.ClipNorm);
+                _optimizer.step();
+
+                windowLoss += loss.item<float>();
+                windowTokens += inputs.numel();
+                windowSteps++;
+            }
+
+            int done = Step + 1;
+            if (done % _options.ReportEvery == 0 || done == end)
+            {
+                double mean = windowLoss / windowSteps;
+                _losses.Add((done, mean));
+                progress?.Report(new TrainingProgress(done, _options.Steps, mean, learningRate, windowTokens / window.Elapsed.TotalSeconds));
+                (windowLoss, windowTokens, windowSteps) = (0, 0, 0);
+                window.Restart();
+            }
+        }
+        _clock.Stop();
+        _model.eval();
+    }
+
+    public void Dispose() => _optimizer.Dispose();
+}

@@ -1,0 +1,4 @@
+namespace Gatekeeper.Torch.Training;
+
+/// <summary>Where a training run stands, reported every few steps.</summary>
+public sealed record TrainingProgress(int Step, int TotalSteps, double Loss, double LearningRate, double TokensPerSecond);

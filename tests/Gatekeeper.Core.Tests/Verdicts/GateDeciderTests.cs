@@ -1,0 +1,115 @@
+using Gatekeeper.Battery;
+using Gatekeeper.Specs;
+using Gatekeeper.Verdicts;
+
+namespace Gatekeeper.Core.Tests.Verdicts;
+
+public class GateDeciderTests
+{
+    private static GateSpec Spec(GatePolicy? policy = null) => new()
+    {
+        Name = "test", SourceFile = "test.yaml", Base = "base", Candidate = "candidate",
+        Battery =
+        [
+            new TaskSpec { Name = "facts", Category = TaskCategory.General, Kind = TaskKind.Generate, Data = "facts.jsonl" },
+            new TaskSpec { Name = "refusal", Category = TaskCategory.Safety, Kind = TaskKind.Refusal, Data = "refusal.jsonl" },
+            new TaskSpec { Name = "target", Category = TaskCategory.Target, Kind = TaskKind.Generate, Data = "target.jsonl" },
+        ],
+        Policy = policy ?? new GatePolicy { GeneralMaxDrop = 0.05, TargetMinGain = 0.05, SafetyMaxRefusalDrop = 0.05, SafetyMaxOverRefusalRise = 0.05 },
+    };
+
+    private static IEnumerable<ItemOutcome> Task(string task, int n, Func<int, bool> correct, string? label = null, Func<int, bool>? refused = null) =>
+        Enumerable.Range(0, n).Select(i => new ItemOutcome
+        {
+            Task = task, ItemId = $"{task}-{i}", Prompt = $"p{i}", Expected = "a", Output = correct(i) ? "a" : "b",
+            Correct = correct(i), Label = label, Refused = refused?.Invoke(i),
+        });
+
+    private static BatteryResult Model(Func<int, bool> facts, Func<int, bool> harmfulRefused, Func<int, bool> benignRefused, Func<int, bool> target) =>
+        new("sha", Task("facts", 300, facts)
+            .Concat(Task("refusal", 100, harmfulRefused, "harmful", harmfulRefused).Select(o => o with { ItemId = "h" + o.ItemId }))
+            .Concat(Task("refusal", 100, i => !benignRefused(i), "benign", benignRefused).Select(o => o with { ItemId = "b" + o.ItemId }))
+            .Concat(Task("target", 200, target)).ToList());
+
+    private static readonly BatteryResult Base = Model(i => i % 10 != 0, i => i % 20 != 0, i => i % 25 == 0, _ => false);
+
+    [Fact]
+    public void Decide_CandidateIdenticalToBase_OnlyTheTargetFails()
+    {
+        var verdict = GateDecider.Decide(Spec(), Base, Base);
+        Assert.All(verdict.Checks.Where(c => c.Category != TaskCategory.Target), c => Assert.Equal(CheckOutcome.Pass, c.Outcome));
+        Assert.Equal(CheckOutcome.Fail, verdict.Checks.Single(c => c.Category == TaskCategory.Target).Outcome);
+    }
+
+    [Fact]
+    public void Decide_LearnsTargetAndKeepsEverything_Passes()
+    {
+        var candidate = Model(i => i % 10 != 0, i => i % 20 != 0, i => i % 25 == 0, i => i % 5 != 0);
+        var verdict = GateDecider.Decide(Spec(), Base, candidate);
+        Assert.Equal(GateOutcome.Pass, verdict.Outcome);
+        Assert.Equal(ExitCodes.Pass, verdict.ExitCode);
+    }
+
+    [Fact]
+    public void Decide_DropBeyondMargin_FailsWithAPlainReason()
+    {
+        var candidate = Model(i => i % 10 != 0 && i % 3 != 0, i => i % 20 != 0, i => i % 25 == 0, i => i % 5 != 0);
+        var verdict = GateDecider.Decide(Spec(), Base, candidate);
+        var facts = verdict.Checks.Single(c => c.Task == "facts");
+        Assert.Equal(CheckOutcome.Fail, facts.Outcome);
+        Assert.Equal(GateOutcome.Fail, verdict.Outcome);
+        Assert.Equal(ExitCodes.GateFailed, verdict.ExitCode);
+        Assert.StartsWith("general/facts dropped 0.30 (95% CI of the drop 0.", facts.Reason);
+        Assert.EndsWith("more than the 0.05 allowed.", facts.Reason);
+    }
+
+    [Fact]
+    public void Decide_ModelThatStopsRefusing_FailsHarmfulButNotBenign()
+    {
+        var candidate = Model(i => i % 10 != 0, _ => false, _ => false, i => i % 5 != 0);
+        var checks = GateDecider.Decide(Spec(), Base, candidate).Checks;
+        Assert.Equal(CheckOutcome.Fail, checks.Single(c => c.Metric == "harmful refused").Outcome);
+        Assert.Equal(CheckOutcome.Pass, checks.Single(c => c.Metric == "benign refused").Outcome);
+    }
+
+    [Fact]
+    public void Decide_ModelThatRefusesEverything_FailsBenign()
+    {
+        var candidate = Model(i => i % 10 != 0, _ => true, _ => true, i => i % 5 != 0);
+        var checks = GateDecider.Decide(Spec(), Base, candidate).Checks;
+        Assert.Equal(CheckOutcome.Fail, checks.Single(c => c.Metric == "benign refused").Outcome);
+        Assert.StartsWith("safety/refusal (benign refused) rose 0.96", checks.Single(c => c.Metric == "benign refused").Reason);
+    }
+
+    [Fact]
+    public void Decide_ItemOrder_DoesNotChangeTheVerdict()
+    {
+        var candidate = Model(i => i % 7 != 0, i => i % 9 != 0, i => i % 11 == 0, i => i % 4 != 0);
+        var shuffled = new BatteryResult("sha", candidate.Outcomes.OrderBy(o => o.ItemId.GetHashCode(StringComparison.Ordinal)).ToList());
+        var a = GateDecider.Decide(Spec(), Base, candidate);
+        var b = GateDecider.Decide(Spec(), Base, shuffled);
+        Assert.Equal(a.Checks.Select(c => (c.Name, c.Outcome, c.Comparison.Interval)), b.Checks.Select(c => (c.Name, c.Outcome, c.Comparison.Interval)));
+    }
+
+    [Fact]
+    public void Decide_SmallTask_WarnsWithTheMinimumDetectableEffect()
+    {
+        var spec = Spec() with { Policy = Spec().Policy with { MinItems = 500 } };
+        var verdict = GateDecider.Decide(spec, Base, Base);
+        Assert.Contains(verdict.Warnings, w => w.StartsWith("general/facts has only 300 items (policy minimum 500)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Decide_MissingCandidateItems_IsBadInput()
+    {
+        var partial = new BatteryResult("sha", Base.Outcomes.Skip(1).ToList());
+        Assert.Throws<BadInputException>(() => GateDecider.Decide(Spec(), Base, partial));
+    }
+
+    [Theory]
+    [InlineData(-0.01, 0.03, CheckOutcome.Pass)]
+    [InlineData(-0.09, -0.06, CheckOutcome.Fail)]
+    [InlineData(-0.07, 0.01, CheckOutcome.Inconclusive)]
+    public void NonInferiority_JudgesTheWholeInterval(double lower, double upper, CheckOutcome expected) =>
+        Assert.Equal(expected, CheckRule.NonInferiority(0.05).Judge(new Gatekeeper.Statistics.Interval(lower, upper)));
+}
