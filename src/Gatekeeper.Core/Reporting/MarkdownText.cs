@@ -22,7 +22,7 @@ public static class MarkdownText
                 case '<': builder.Append("&lt;"); break;
                 case '>': builder.Append("&gt;"); break;
                 case '&': builder.Append("&amp;"); break;
-                case '|' or '\\' or '`' or '*' or '_' or '[' or ']' or '#' or '@' or '~' or '!' or '(' or ')':
+                case '|' or '\\' or '`' or '*' or '_' or '[' or ']' or '#' or '@' or '~':
                     builder.Append('\\').Append(c);
                     break;
                 default:

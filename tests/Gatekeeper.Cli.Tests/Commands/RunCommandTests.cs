@@ -1,0 +1,130 @@
+using Spectre.Console.Testing;
+
+namespace Gatekeeper.Cli.Tests.Commands;
+
+public sealed class RunCommandTests : IDisposable
+{
+    private readonly GateWorkspace _workspace = new();
+
+    public void Dispose() => _workspace.Dispose();
+
+    private async Task<(int Exit, string Output)> Run(params string[] args)
+    {
+        var console = new TestConsole { EmitAnsiSequences = false };
+        console.Profile.Width = 200;
+        int exit = await GatekeeperApp.RunAsync(args, console);
+        return (exit, console.Output);
+    }
+
+    private string[] RunArgs(string spec) =>
+    [
+        "run", spec, "--threads", "1",
+        "--output", _workspace.Path_("out"), "--mlruns", _workspace.Path_("mlruns"), "--cache", _workspace.Path_("cache"),
+        "--tag", "pr=42",
+    ];
+
+    [Fact]
+    public async Task Run_TargetNotLearned_FailsWithReportAndMlflowRecords()
+    {
+        var spec = _workspace.Spec("e2e", GateWorkspace.TrainTenSteps, """
+              general:
+                max_drop: 0.5
+              target:
+                min_gain: 0.5
+              safety:
+                max_refusal_drop: 0.5
+                max_over_refusal_rise: 0.5
+            """);
+
+        var (exit, output) = await Run(RunArgs(spec));
+
+        Assert.Equal(ExitCodes.GateFailed, exit);
+        Assert.Contains("train step 10/10", output);
+        Assert.Contains("FAIL: 1 of 5 checks failed", output);
+        var report = File.ReadAllText(_workspace.Path_("out/report.md"));
+        Assert.StartsWith("<!-- gatekeeper:e2e -->", report);
+        Assert.Contains("❌ Gatekeeper: e2e — FAIL", report);
+        Assert.Contains("less than the 0.50 gain required", report);
+        Assert.Contains("safety/refusal (harmful refused)", report);
+        Assert.Equal(20, File.ReadLines(_workspace.Path_("out/outcomes.candidate.jsonl")).Count(l => l.Contains("\"task\":\"choice\"", StringComparison.Ordinal)));
+
+        var experiment = Directory.GetDirectories(_workspace.Path_("mlruns")).Single(d => File.ReadAllText(Path.Combine(d, "meta.yaml")).Contains("name: 'gatekeeper/e2e'"));
+        var runs = Directory.GetDirectories(experiment);
+        Assert.Equal(4, runs.Length);   // parent, training, two evaluations
+        var parent = runs.Single(r => !File.Exists(Path.Combine(r, "tags", "mlflow.parentRunId")));
+        Assert.Equal("fail", File.ReadAllText(Path.Combine(parent, "tags", "gatekeeper.verdict")));
+        Assert.Equal("42", File.ReadAllText(Path.Combine(parent, "tags", "pr")));
+        Assert.Equal("e2e", File.ReadAllText(Path.Combine(parent, "params", "gate.name")));
+        Assert.Equal("10", File.ReadAllText(Path.Combine(parent, "params", "train.steps")));
+        Assert.True(File.Exists(Path.Combine(parent, "artifacts", "report.md")));
+        Assert.Matches(@"^\d+ -?[\d.E+-]+ 0\n$", File.ReadAllText(Path.Combine(parent, "metrics", "target", "units", "delta")));
+        var meta = File.ReadAllText(Path.Combine(parent, "meta.yaml"));
+        Assert.Contains("status: 3", meta);
+        Assert.Contains($"experiment_id: '{Path.GetFileName(experiment)}'", meta);
+        var training = runs.Single(r => File.Exists(Path.Combine(r, "tags", "gatekeeper.stage")) && File.ReadAllText(Path.Combine(r, "tags", "gatekeeper.stage")) == "train");
+        Assert.Equal(10, File.ReadAllLines(Path.Combine(training, "metrics", "train", "loss")).Length);
+    }
+
+    [Fact]
+    public async Task Run_CandidateEqualToBase_PassesAndReusesCachedBaseEvaluation()
+    {
+        var spec = _workspace.Spec("same", "candidate: base", """
+              general:
+                max_drop: 0.3
+              target:
+                min_gain: -1
+              safety:
+                max_refusal_drop: 0.3
+                max_over_refusal_rise: 0.3
+            """);
+
+        var (exit, output) = await Run(RunArgs(spec));
+
+        Assert.Equal(ExitCodes.Pass, exit);
+        Assert.Contains("PASS: all 5 checks passed", output);
+        Assert.Contains("Evaluating the candidate", output);
+        Assert.Contains("all 4 tasks cached", output);   // same content hash: the base's outcomes are reused
+    }
+
+    [Fact]
+    public async Task Run_MalformedSpec_ExitsTwoNamingFileAndLine()
+    {
+        var spec = _workspace.Path_("bad.yaml");
+        File.WriteAllText(spec, """
+            name: bad
+            base: base
+            candidate: base
+            battery:
+              - name: facts
+                category: general
+                kind: guess
+                data: data/facts.jsonl
+            policy:
+              confidense: 0.9
+            """);
+
+        var (exit, output) = await Run("run", spec);
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains($"{spec}:7: battery[0]: 'kind' is 'guess'; use one of: multiple_choice, generate, refusal.", output);
+        Assert.Contains($"{spec}:10: gate.policy: unknown key 'confidense'.", output);
+        Assert.DoesNotContain("   at ", output);   // no stack trace
+    }
+
+    [Fact]
+    public async Task Run_MissingSpec_ExitsTwo()
+    {
+        var (exit, output) = await Run("run", _workspace.Path_("nope.yaml"));
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains("gate spec not found", output);
+    }
+
+    [Fact]
+    public async Task Validate_GoodSpec_CountsItems()
+    {
+        var spec = _workspace.Spec("ok", "candidate: base", "  inconclusive: warn");
+        var (exit, output) = await Run("validate", spec);
+        Assert.Equal(ExitCodes.Pass, exit);
+        Assert.Contains("gate 'ok', 4 tasks, 80 items", output);
+    }
+}
