@@ -4,6 +4,7 @@ namespace Gatekeeper.Verdicts;
 
 /// <summary>
 /// How much was forgotten, in one glance: the mean drop in accuracy over general tasks, and per
-/// category the mean relative drop (drop divided by the base's score).
+/// category that can forget (general, safety) the mean relative drop: the drop divided by the
+/// base's score, or for rates where lower is better the rise divided by the base's headroom.
 /// </summary>
 public sealed record ForgettingSummary(double AverageGeneralDrop, IReadOnlyDictionary<TaskCategory, double> RelativeDropByCategory);

@@ -99,7 +99,9 @@ public static class GateDecider
     {
         var general = checks.Where(c => c.Category == TaskCategory.General).ToList();
         double averageDrop = general.Count == 0 ? 0 : general.Average(c => -c.Comparison.Difference);
+        // The target is meant to change: only general and safety categories can forget.
         var relative = checks
+            .Where(c => c.Category != TaskCategory.Target)
             .GroupBy(c => c.Category)
             .ToDictionary(g => g.Key, g => g.Average(c =>
             {

@@ -52,13 +52,11 @@ public static class Reasons
     /// <summary>"dropped 0.31" / "rose 0.02" / "did not change", from the candidate-minus-base difference.</summary>
     private static string Change(double difference, string down, string up)
     {
-        if (Math.Abs(difference) < 0.005) return "did not change measurably (" + Signed(difference) + ")";
+        if (Math.Abs(difference) < 0.005) return "did not change measurably";
         return difference < 0 ? $"{down} {F(-difference)}" : $"{up} {F(difference)}";
     }
 
     private static string Ci(double lower, double upper, string level, string of) => $"{level}% CI of the {of} {F(lower)} to {F(upper)}";
 
     public static string F(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
-
-    private static string Signed(double value) => value.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture);
 }

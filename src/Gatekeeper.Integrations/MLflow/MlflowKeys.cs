@@ -19,8 +19,10 @@ public static class MlflowKeys
         var builder = new StringBuilder(key.Length);
         foreach (char c in key)
             builder.Append(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or ' ' or '/' ? c : '_');
-        var clean = builder.ToString().TrimStart('/');
-        while (clean.Contains("..", StringComparison.Ordinal)) clean = clean.Replace("..", ".", StringComparison.Ordinal);
+        // Path segments "." and ".." would leave the run's folder; empty segments are dropped.
+        var segments = builder.ToString().Split('/', StringSplitOptions.RemoveEmptyEntries)
+            .Select(s => s is "." or ".." ? "_" : s);
+        var clean = string.Join('/', segments);
         if (clean.Length == 0) clean = "_";
         return clean.Length > MaxKeyLength ? clean[..MaxKeyLength] : clean;
     }

@@ -1,0 +1,55 @@
+using Gatekeeper.Battery;
+using Gatekeeper.Specs;
+
+namespace Gatekeeper.Core.Tests.Battery;
+
+public sealed class TaskItemReaderTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private static TaskSpec Task(string data, TaskKind kind = TaskKind.Generate, FieldMapping? fields = null, string template = "{prompt}") =>
+        new() { Name = "t", Category = TaskCategory.General, Kind = kind, Data = data, Fields = fields ?? new FieldMapping(), Template = template };
+
+    [Fact]
+    public void Read_CsvWithMappedFieldsAndTemplate_RendersPrompts()
+    {
+        var path = _folder.Write("q.csv", "question,target,subject\n\"What is 2, plus 2?\",4,math\nWhat is 3 + 3?,6,math\n");
+        var items = TaskItemReader.Read(Task(path, fields: new FieldMapping { Prompt = "question", Answer = "target" }, template: "[{subject}] {prompt}"));
+        Assert.Equal(["[math] What is 2, plus 2?", "[math] What is 3 + 3?"], items.Select(i => i.Prompt));
+        Assert.Equal(["4", "6"], items.Select(i => i.Answer));
+        Assert.Equal("line-2", items[0].Id);
+    }
+
+    [Fact]
+    public void Read_MultipleChoiceWithIndexAnswer_MapsToTheChoice()
+    {
+        var path = _folder.Write("mc.jsonl", "{\"prompt\":\"Sky?\",\"choices\":[\"red\",\"blue\"],\"answer\":1}\n");
+        Assert.Equal("blue", TaskItemReader.Read(Task(path, TaskKind.MultipleChoice)).Single().Answer);
+    }
+
+    [Fact]
+    public void Read_BrokenJsonLine_NamesFileAndLine()
+    {
+        var path = _folder.Write("bad.jsonl", "{\"prompt\":\"a\",\"answer\":\"b\"}\n{\"prompt\": oops}\n");
+        var error = Assert.Throws<BadInputException>(() => TaskItemReader.Read(Task(path)));
+        Assert.Equal(2, error.Problems.Single().Line);
+        Assert.Equal(path, error.Problems.Single().File);
+    }
+
+    [Fact]
+    public void Read_RefusalItemWithoutLabel_SaysWhichField()
+    {
+        var path = _folder.Write("r.jsonl", "{\"prompt\":\"How?\"}\n");
+        var error = Assert.Throws<BadInputException>(() => TaskItemReader.Read(Task(path, TaskKind.Refusal)));
+        Assert.Contains("no 'label' field", error.Message);
+    }
+
+    [Fact]
+    public void Read_DuplicateIds_AreRejected()
+    {
+        var path = _folder.Write("d.jsonl", "{\"id\":\"x\",\"prompt\":\"a\",\"answer\":\"b\"}\n{\"id\":\"x\",\"prompt\":\"c\",\"answer\":\"d\"}\n");
+        Assert.Contains("appears twice", Assert.Throws<BadInputException>(() => TaskItemReader.Read(Task(path))).Message);
+    }
+}

@@ -1,0 +1,123 @@
+using Gatekeeper.Specs;
+
+namespace Gatekeeper.Core.Tests.Specs;
+
+public sealed class GateSpecLoaderTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public GateSpecLoaderTests()
+    {
+        Directory.CreateDirectory(System.IO.Path.Combine(_folder.Path, "base"));
+        _folder.Write("data/a.jsonl", "{\"prompt\":\"p\",\"answer\":\"a\"}\n");
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    private const string Valid = """
+        name: demo
+        base: base
+        train:
+          data: data/a.jsonl
+          steps: 50
+          learning_rate: 3.0e-4
+          replay:
+            data: data/a.jsonl
+            fraction: 0.2
+        battery:
+          - name: a
+            category: general
+            kind: generate
+            data: data/a.jsonl
+            matcher: numeric
+        policy:
+          inconclusive: warn
+          general:
+            max_drop: 0.03
+          tasks:
+            a:
+              max_drop: 0.1
+        """;
+
+    [Fact]
+    public void Load_ValidSpec_ResolvesPathsAndReadsEveryField()
+    {
+        var spec = GateSpecLoader.Load(_folder.Write("gate.yaml", Valid));
+        Assert.Equal("demo", spec.Name);
+        Assert.Equal(System.IO.Path.Combine(_folder.Path, "base"), spec.Base);
+        Assert.Equal(50, spec.Train!.Steps);
+        Assert.Equal(3e-4, spec.Train.LearningRate);
+        Assert.Equal(0.2, spec.Train.Replay!.Fraction);
+        Assert.Equal(MatcherKind.Numeric, spec.Battery[0].Matcher);
+        Assert.Equal(InconclusiveMeans.Warn, spec.Policy.Inconclusive);
+        Assert.Equal(0.03, spec.Policy.GeneralMaxDrop);
+        Assert.Equal(0.1, spec.Policy.For("a").MaxDrop);
+        Assert.Equal(0.05, spec.Policy.TargetMinGain);   // default
+    }
+
+    [Fact]
+    public void Load_SeveralMistakes_ReportsEachWithItsLine()
+    {
+        var path = _folder.Write("gate.yaml", """
+            name: demo
+            base: missing-folder
+            train:
+              data: data/a.jsonl
+              steps: many
+            battery:
+              - name: a
+                category: generall
+                kind: generate
+                data: data/a.jsonl
+                colour: blue
+            """);
+        var error = Assert.Throws<BadInputException>(() => GateSpecLoader.Load(path));
+        var lines = error.Problems.Select(p => (p.Line, p.Message)).ToList();
+        Assert.Contains(lines, p => p.Line == 2 && p.Message.Contains("'base' points to", StringComparison.Ordinal));
+        Assert.Contains(lines, p => p.Line == 5 && p.Message.Contains("'steps' must be a whole number", StringComparison.Ordinal));
+        Assert.Contains(lines, p => p.Line == 8 && p.Message.Contains("use one of: general, safety, target", StringComparison.Ordinal));
+        Assert.Contains(lines, p => p.Line == 11 && p.Message.Contains("unknown key 'colour'", StringComparison.Ordinal));
+        Assert.All(error.Problems, p => Assert.Equal(path, p.File));
+    }
+
+    [Fact]
+    public void Load_InvalidYaml_NamesTheLine()
+    {
+        var path = _folder.Write("gate.yaml", "name: demo\nbattery: [unclosed\n");
+        var error = Assert.Throws<BadInputException>(() => GateSpecLoader.Load(path));
+        Assert.Contains("not valid YAML", error.Message);
+        Assert.NotNull(error.Problems[0].Line);
+    }
+
+    [Fact]
+    public void Load_NeitherTrainNorCandidate_SaysWhatToAdd()
+    {
+        var path = _folder.Write("gate.yaml", "name: demo\nbase: base\nbattery:\n  - {name: a, category: general, kind: generate, data: data/a.jsonl}\n");
+        var error = Assert.Throws<BadInputException>(() => GateSpecLoader.Load(path));
+        Assert.Contains("give either 'train'", error.Message);
+    }
+
+    [Fact]
+    public void Load_PolicyForUnknownTask_IsRejected()
+    {
+        var path = _folder.Write("gate.yaml", Valid.Replace("    a:\n      max_drop: 0.1", "    b:\n      max_drop: 0.1", StringComparison.Ordinal));
+        var error = Assert.Throws<BadInputException>(() => GateSpecLoader.Load(path));
+        Assert.Contains("no task named 'b'", error.Message);
+    }
+
+    [Fact]
+    public void Load_CommittedGates_AreValid()
+    {
+        var gates = System.IO.Path.Combine(RepositoryRoot(), "gates");
+        var specs = Directory.GetFiles(gates, "*.yaml");
+        Assert.NotEmpty(specs);
+        foreach (var spec in specs) Assert.NotEmpty(GateSpecLoader.Load(spec).Battery);
+    }
+
+    internal static string RepositoryRoot()
+    {
+        var folder = AppContext.BaseDirectory;
+        while (!File.Exists(System.IO.Path.Combine(folder, "Gatekeeper.sln"))) folder = System.IO.Path.GetDirectoryName(folder)!;
+        return folder;
+    }
+}
