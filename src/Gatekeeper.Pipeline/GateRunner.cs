@@ -63,7 +63,7 @@ public static class GateRunner
                 Elapsed = clock.Elapsed,
             };
             var reportPath = Path.Combine(output, "report.md");
-            WriteAtomically(reportPath, ReportRenderer.RenderMarkdown(report));
+            AtomicFile.WriteAllText(reportPath, ReportRenderer.RenderMarkdown(report));
             recorder.RecordVerdict(verdict, reportPath, []);
             succeeded = true;
             return new GateRun(verdict, report, output, reportPath, recorder.ParentRunId);
@@ -132,12 +132,6 @@ public static class GateRunner
         "benign refused" => outcome.Label?.Equals("harmful", StringComparison.OrdinalIgnoreCase) != true,
         _ => true,
     };
-
-    private static void WriteAtomically(string path, string content)
-    {
-        File.WriteAllText(path + ".writing", content);
-        File.Move(path + ".writing", path, overwrite: true);
-    }
 
     /// <summary>Forwards training and evaluation progress to the observer.</summary>
     private sealed class Progress(IGateObserver observer) : IProgress<TrainingProgress>, IProgress<EvaluationProgress>

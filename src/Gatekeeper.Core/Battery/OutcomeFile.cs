@@ -14,12 +14,7 @@ public static class OutcomeFile
 
     public static void Write(string path, IEnumerable<ItemOutcome> outcomes)
     {
-        var temporary = path + ".writing";
-        using (var writer = new StreamWriter(temporary))
-        {
-            foreach (var outcome in outcomes) writer.WriteLine(JsonSerializer.Serialize(outcome, Json));
-        }
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.WriteAllLines(path, outcomes.Select(o => JsonSerializer.Serialize(o, Json)));
     }
 
     public static IReadOnlyList<ItemOutcome> Read(string path)

@@ -67,7 +67,7 @@ public sealed class MlflowFileStore : IMlflowTracking
             // MLflow refuses to change a logged param; keep the first value, as a server would.
             if (File.Exists(path) && File.ReadAllText(path) != cut)
                 throw new InvalidOperationException($"MLflow param '{key}' of run {runId} already has another value; params cannot change.");
-            WriteAtomically(path, cut);
+            AtomicFile.WriteAllText(path, cut);
         }
     }
 
@@ -84,7 +84,7 @@ public sealed class MlflowFileStore : IMlflowTracking
 
     public void SetTags(string runId, IReadOnlyDictionary<string, string> tags)
     {
-        foreach (var (key, value) in tags) WriteAtomically(KeyPath(runId, "tags", key), MlflowKeys.Cut(value, MlflowKeys.MaxTagLength));
+        foreach (var (key, value) in tags) AtomicFile.WriteAllText(KeyPath(runId, "tags", key), MlflowKeys.Cut(value, MlflowKeys.MaxTagLength));
     }
 
     public void LogArtifact(string runId, string localFile, string artifactPath)
@@ -92,8 +92,7 @@ public sealed class MlflowFileStore : IMlflowTracking
         var (experimentId, _, _) = Run(runId);
         var target = Path.GetFullPath(Path.Combine(RunFolder(experimentId, runId), "artifacts", MlflowKeys.Sanitize(artifactPath)));
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.Copy(localFile, target + ".writing", overwrite: true);
-        File.Move(target + ".writing", target, overwrite: true);
+        AtomicFile.Copy(localFile, target);
     }
 
     public void EndRun(string runId, MlflowRunStatus status) => WriteRunMeta(runId, status, Now());
@@ -126,7 +125,7 @@ public sealed class MlflowFileStore : IMlflowTracking
             .Append("status: ").Append(((int)status).ToString(CultureInfo.InvariantCulture)).Append('\n')
             .Append("tags: []\n")
             .Append("user_id: ").Append(Quote(_user)).Append('\n');
-        WriteAtomically(Path.Combine(folder, "meta.yaml"), yaml.ToString());
+        AtomicFile.WriteAllText(Path.Combine(folder, "meta.yaml"), yaml.ToString());
     }
 
     private void EnsureDefaultExperiment()
@@ -146,7 +145,7 @@ public sealed class MlflowFileStore : IMlflowTracking
             .Append("last_update_time: ").Append(now.ToString(CultureInfo.InvariantCulture)).Append('\n')
             .Append("lifecycle_stage: active\n")
             .Append("name: ").Append(Quote(name)).Append('\n');
-        WriteAtomically(Path.Combine(folder, "meta.yaml"), yaml.ToString());
+        AtomicFile.WriteAllText(Path.Combine(folder, "meta.yaml"), yaml.ToString());
     }
 
     private string KeyPath(string runId, string kind, string key)
@@ -183,12 +182,5 @@ public sealed class MlflowFileStore : IMlflowTracking
             return value;
         }
         return null;
-    }
-
-    private static void WriteAtomically(string path, string content)
-    {
-        var temporary = path + ".writing";
-        File.WriteAllText(temporary, content);
-        File.Move(temporary, path, overwrite: true);
     }
 }
