@@ -1,0 +1,51 @@
+using Gatekeeper.Statistics;
+using Gatekeeper.Verdicts;
+
+namespace Gatekeeper.Core.Tests.Verdicts;
+
+public class PowerTests
+{
+    // The default battery scores 300 arithmetic items. A candidate that truly loses 0.12 of
+    // accuracy (base 80% right; it forgets 15% of what the base got right) must fail the 0.05
+    // non-inferiority margin in at least 80% of simulated batteries.
+    private const int BatteryArithmeticItems = 300;
+    private const double TrueDrop = 0.12;
+
+    [Fact]
+    public void Degradation_Of012_AtN300_IsDetectedWithAtLeast80PercentPower()
+    {
+        var random = new Random(21);
+        int detected = 0;
+        const int simulations = 500;
+        for (int s = 0; s < simulations; s++)
+        {
+            var (b, c) = Simulate(random, BatteryArithmeticItems, baseRate: 0.8, forget: TrueDrop / 0.8, learn: 0);
+            if (CheckRule.NonInferiority(0.05).Judge(PairedProportions.Compare(b, c, 0.95).Interval) == CheckOutcome.Fail) detected++;
+        }
+        Assert.True(detected >= 0.8 * simulations, $"power {100.0 * detected / simulations:0.#}%");
+    }
+
+    [Fact]
+    public void NoChange_AtN300_NeverFails()
+    {
+        var random = new Random(22);
+        for (int s = 0; s < 500; s++)
+        {
+            // Candidates that flip a few answers each way with no net change.
+            var (b, c) = Simulate(random, BatteryArithmeticItems, baseRate: 0.8, forget: 0.02, learn: 0.08);
+            Assert.NotEqual(CheckOutcome.Fail, CheckRule.NonInferiority(0.05).Judge(PairedProportions.Compare(b, c, 0.95).Interval));
+        }
+    }
+
+    private static (bool[] Base, bool[] Candidate) Simulate(Random random, int n, double baseRate, double forget, double learn)
+    {
+        var b = new bool[n];
+        var c = new bool[n];
+        for (int i = 0; i < n; i++)
+        {
+            b[i] = random.NextDouble() < baseRate;
+            c[i] = b[i] ? random.NextDouble() >= forget : random.NextDouble() < learn;
+        }
+        return (b, c);
+    }
+}
