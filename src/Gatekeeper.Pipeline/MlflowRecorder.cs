@@ -64,7 +64,8 @@ public sealed class MlflowRecorder
             metrics.Add(new MlflowMetric($"{key}/delta", c.Comparison.Difference));
             metrics.Add(new MlflowMetric($"{key}/ci_lower", c.Comparison.Interval.Lower));
             metrics.Add(new MlflowMetric($"{key}/ci_upper", c.Comparison.Interval.Upper));
-            metrics.Add(new MlflowMetric($"{key}/p_holm", c.AdjustedPValue));
+            metrics.Add(new MlflowMetric($"{key}/p_decision_holm", c.AdjustedPValue));
+            metrics.Add(new MlflowMetric($"{key}/p_change_holm", c.ChangePValue));
         }
         foreach (var (category, drop) in verdict.Forgetting.RelativeDropByCategory)
             metrics.Add(new MlflowMetric($"forgetting/relative_drop/{GateDecider.Category(category)}", drop));

@@ -12,20 +12,11 @@ public static class PairedProportions
     {
         if (baseCorrect.Count != candidateCorrect.Count)
             throw new ArgumentException("Paired outcomes need the same items for both models.");
-        int n = baseCorrect.Count;
-        int both = 0, baseOnly = 0, candidateOnly = 0, neither = 0;
-        for (int i = 0; i < n; i++)
-        {
-            switch ((baseCorrect[i], candidateCorrect[i]))
-            {
-                case (true, true): both++; break;
-                case (true, false): baseOnly++; break;
-                case (false, true): candidateOnly++; break;
-                default: neither++; break;
-            }
-        }
-        return FromCounts(both, baseOnly, candidateOnly, neither, confidence);
+        return FromCounts(PairedCounts.From(baseCorrect.Zip(candidateCorrect)), confidence);
     }
+
+    public static PairedComparison FromCounts(PairedCounts counts, double confidence) =>
+        FromCounts(counts.Both, counts.BaseOnly, counts.CandidateOnly, counts.Neither, confidence);
 
     /// <summary>From the 2x2 table of paired outcomes.</summary>
     public static PairedComparison FromCounts(int both, int baseOnly, int candidateOnly, int neither, double confidence)

@@ -18,8 +18,15 @@ public sealed record CheckResult
     public required PairedComparison Comparison { get; init; }
     public required CheckOutcome Outcome { get; init; }
 
-    /// <summary>The p-value after Holm's correction across the gate's checks.</summary>
+    /// <summary>
+    /// Holm-adjusted p-value of the test that decided the check: "the change is beyond the limit"
+    /// for a failed check, "the change is within it" otherwise. The check is decided when it is
+    /// below 1 - confidence.
+    /// </summary>
     public required double AdjustedPValue { get; init; }
+
+    /// <summary>Holm-adjusted p-value of McNemar's test that the two models differ at all.</summary>
+    public required double ChangePValue { get; init; }
 
     public required string Reason { get; init; }
 

@@ -14,27 +14,44 @@ public static class GateDecider
     public static Verdict Decide(GateSpec gate, BatteryResult baseResult, BatteryResult candidateResult)
     {
         var policy = gate.Policy;
-        var drafts = new List<(CheckResult Check, int N)>();
+        double alpha = 1 - policy.Confidence;
+        var drafts = new List<Draft>();
         foreach (var task in gate.Battery)
         {
             var pairs = Pair(task.Name, baseResult.ForTask(task.Name), candidateResult.ForTask(task.Name));
             foreach (var (metric, rule, selected, value) in ChecksFor(task, policy, pairs))
             {
-                var comparison = PairedProportions.Compare(selected.Select(p => value(p.Base)).ToList(), selected.Select(p => value(p.Candidate)).ToList(), policy.Confidence);
-                var outcome = rule.Judge(comparison.Interval);
+                var counts = PairedCounts.From(selected.Select(p => (value(p.Base), value(p.Candidate))));
+                Interval At(double confidence) => PairedProportions.FromCounts(counts, confidence).Interval;
+                var comparison = PairedProportions.FromCounts(counts, policy.Confidence);
+                // Pass: the interval lies wholly on the good side of the limit; fail: wholly on the bad side.
+                double passP = IntervalInversion.PValue(At, rule.Limit, above: rule.HigherIsBetter);
+                double failP = IntervalInversion.PValue(At, rule.Limit, above: !rule.HigherIsBetter);
                 string name = task.Kind == TaskKind.Refusal ? $"{Category(task.Category)}/{task.Name} ({metric})" : $"{Category(task.Category)}/{task.Name}";
-                drafts.Add((new CheckResult
-                {
-                    Name = name, Task = task.Name, Category = task.Category, Metric = metric, Rule = rule,
-                    Comparison = comparison, Outcome = outcome, AdjustedPValue = comparison.PValue,
-                    Reason = Reasons.For(name, rule, comparison, outcome, policy.Confidence),
-                    MinimumDetectableEffect = comparison.N < policy.MinItems ? MinimumDetectableEffect(comparison.N, policy.Confidence) : null,
-                }, comparison.N));
+                drafts.Add(new Draft(name, task, metric, rule, comparison, passP, failP));
             }
         }
 
-        var adjusted = Holm.Adjust(drafts.Select(d => d.Check.Comparison.PValue).ToList());
-        var checks = drafts.Select((d, i) => d.Check with { AdjustedPValue = adjusted[i] }).ToList();
+        // Holm across the gate's checks, separately for the claims "fails" and "passes": noise must
+        // not fail a build, and damage must not pass one, merely because many checks were made.
+        var passAdjusted = Holm.Adjust(drafts.Select(d => d.PassP).ToList());
+        var failAdjusted = Holm.Adjust(drafts.Select(d => d.FailP).ToList());
+        var changeAdjusted = Holm.Adjust(drafts.Select(d => d.Comparison.PValue).ToList());
+        var checks = drafts.Select((d, i) =>
+        {
+            var outcome = failAdjusted[i] < alpha ? CheckOutcome.Fail : passAdjusted[i] < alpha ? CheckOutcome.Pass : CheckOutcome.Inconclusive;
+            bool correctionDecided = outcome == CheckOutcome.Inconclusive && d.Rule.Judge(d.Comparison.Interval) != CheckOutcome.Inconclusive;
+            return new CheckResult
+            {
+                Name = d.Name, Task = d.Task.Name, Category = d.Task.Category, Metric = d.Metric, Rule = d.Rule,
+                Comparison = d.Comparison, Outcome = outcome,
+                AdjustedPValue = outcome == CheckOutcome.Fail ? failAdjusted[i] : passAdjusted[i],
+                ChangePValue = changeAdjusted[i],
+                Reason = Reasons.For(d.Name, d.Rule, d.Comparison, outcome, policy.Confidence)
+                    + (correctionDecided ? $" The {Reasons.Level(policy.Confidence)}% interval alone would decide it, but not once corrected for {drafts.Count} checks (Holm)." : ""),
+                MinimumDetectableEffect = d.Comparison.N < policy.MinItems ? MinimumDetectableEffect(d.Comparison.N, policy.Confidence) : null,
+            };
+        }).ToList();
         var warnings = checks.Where(c => c.MinimumDetectableEffect is not null)
             .Select(c => string.Create(CultureInfo.InvariantCulture,
                 $"{c.Name} has only {c.Comparison.N} items (policy minimum {policy.MinItems}); it can only detect changes of about {c.MinimumDetectableEffect:0.00} or more."))
@@ -51,6 +68,8 @@ public static class GateDecider
     public static string Category(TaskCategory category) => category.ToString().ToLowerInvariant();
 
     private sealed record Pair_(ItemOutcome Base, ItemOutcome Candidate);
+
+    private sealed record Draft(string Name, TaskSpec Task, string Metric, CheckRule Rule, PairedComparison Comparison, double PassP, double FailP);
 
     private static List<Pair_> Pair(string task, IReadOnlyList<ItemOutcome> baseOutcomes, IReadOnlyList<ItemOutcome> candidateOutcomes)
     {

@@ -8,7 +8,7 @@ public static class Reasons
 {
     public static string For(string name, CheckRule rule, PairedComparison c, CheckOutcome outcome, double confidence)
     {
-        string level = (confidence * 100).ToString("0.#", CultureInfo.InvariantCulture);
+        string level = Level(confidence);
         if (c.N == 0) return $"{name}: no items to compare.";
         switch (rule.Kind)
         {
@@ -57,6 +57,8 @@ public static class Reasons
     }
 
     private static string Ci(double lower, double upper, string level, string of) => $"{level}% CI of the {of} {F(lower)} to {F(upper)}";
+
+    public static string Level(double confidence) => (confidence * 100).ToString("0.#", CultureInfo.InvariantCulture);
 
     public static string F(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
 }

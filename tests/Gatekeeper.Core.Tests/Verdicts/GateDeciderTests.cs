@@ -113,3 +113,27 @@ public class GateDeciderTests
     public void NonInferiority_JudgesTheWholeInterval(double lower, double upper, CheckOutcome expected) =>
         Assert.Equal(expected, CheckRule.NonInferiority(0.05).Judge(new Gatekeeper.Statistics.Interval(lower, upper)));
 }
+
+public class GateDeciderCorrectionTests
+{
+    [Fact]
+    public void Decide_BorderlineDropAmongManyChecks_IsInconclusiveAfterHolm()
+    {
+        // Ten general tasks of 300 items; one has a drop whose 95% interval only just clears the
+        // margin. Alone it would fail; corrected for ten checks it cannot be called.
+        var tasks = Enumerable.Range(0, 10).Select(i => new TaskSpec { Name = $"t{i}", Category = TaskCategory.General, Kind = TaskKind.Generate, Data = "d" }).ToList();
+        var spec = new GateSpec { Name = "g", SourceFile = "g.yaml", Base = "b", Candidate = "c", Battery = tasks, Policy = new GatePolicy { GeneralMaxDrop = 0.05 } };
+        ItemOutcome O(string task, int i, bool correct) => new() { Task = task, ItemId = $"{task}-{i}", Prompt = "", Expected = "", Output = "", Correct = correct };
+        var baseOutcomes = tasks.SelectMany(t => Enumerable.Range(0, 300).Select(i => O(t.Name, i, i % 5 != 0))).ToList();
+        // t0 forgets 26 of the base's 240 right answers, a drop of 0.087.
+        var candidateOutcomes = tasks.SelectMany(t => Enumerable.Range(0, 300).Select(i =>
+            O(t.Name, i, t.Name == "t0" ? i % 5 != 0 && !(i % 5 == 1 && i < 130) : i % 5 != 0))).ToList();
+        var verdict = GateDecider.Decide(spec, new BatteryResult("a", baseOutcomes), new BatteryResult("b", candidateOutcomes));
+        var t0 = verdict.Checks.Single(c => c.Task == "t0");
+        var alone = CheckRule.NonInferiority(0.05).Judge(t0.Comparison.Interval);
+        Assert.Equal(CheckOutcome.Fail, alone);
+        Assert.Equal(CheckOutcome.Inconclusive, t0.Outcome);
+        Assert.Contains("not once corrected for 10 checks (Holm)", t0.Reason);
+        Assert.All(verdict.Checks.Where(c => c.Task != "t0"), c => Assert.Equal(CheckOutcome.Pass, c.Outcome));
+    }
+}
