@@ -36,15 +36,20 @@ public static class GateRunner
             var (candidateDirectory, training) = ObtainCandidate(spec, output, options, observer, cancellation);
             var cache = new EvaluationCache(options.CacheDirectory);
 
-            var (baseResult, baseSha, baseMethod, baseCached) = Evaluate("base", spec.Base, battery, cache, observer, cancellation);
-            var (candidateResult, candidateSha, candidateMethod, candidateCached) = Evaluate("candidate", candidateDirectory, battery, cache, observer, cancellation);
+            var singleModel = battery.Where(b => b.Item1.Kind != TaskKind.Drift).ToList();
+            var (baseResult, baseSha, baseMethod, baseCached) = Evaluate("base", spec.Base, singleModel, cache, observer, cancellation);
+            var (candidateResult, candidateSha, candidateMethod, candidateCached) = Evaluate("candidate", candidateDirectory, singleModel, cache, observer, cancellation);
+            var drift = DriftStage.Measure(spec.Base, candidateDirectory, battery.Where(b => b.Item1.Kind == TaskKind.Drift).ToList(),
+                spec.Policy.MaxParameterDistance is not null, cache, observer);
+            baseResult = baseResult with { Outcomes = [.. baseResult.Outcomes, .. drift.BaseOutcomes] };
+            candidateResult = candidateResult with { Outcomes = [.. candidateResult.Outcomes, .. drift.CandidateOutcomes] };
             var baseFile = Path.Combine(output, "outcomes.base.jsonl");
             var candidateFile = Path.Combine(output, "outcomes.candidate.jsonl");
             OutcomeFile.Write(baseFile, baseResult.Outcomes);
             OutcomeFile.Write(candidateFile, candidateResult.Outcomes);
 
             observer.Stage("Comparing base and candidate.");
-            var verdict = GateDecider.Decide(spec, baseResult, candidateResult);
+            var verdict = GateDecider.Decide(spec, baseResult, candidateResult, drift.ParameterDistance);
             if (training is { } t) recorder.RecordTraining(t.Result, candidateSha, baseSha);
             recorder.RecordEvaluation("base", baseSha, verdict, baseFile, baseCached);
             recorder.RecordEvaluation("candidate", candidateSha, verdict, candidateFile, candidateCached);
@@ -100,7 +105,7 @@ public static class GateRunner
         }
         if (missing.Count == 0)
         {
-            observer.Stage($"Evaluating the {role} ({sha[..12]}): all {battery.Count} tasks cached.");
+            if (battery.Count > 0) observer.Stage($"Evaluating the {role} ({sha[..12]}): all {battery.Count} tasks cached.");
             return (new BatteryResult(sha, outcomes), sha, checkpoint.Manifest.Method, true);
         }
         observer.Stage($"Evaluating the {role} ({sha[..12]}) on {missing.Count} tasks" + (missing.Count < battery.Count ? $" ({battery.Count - missing.Count} cached)." : "."));

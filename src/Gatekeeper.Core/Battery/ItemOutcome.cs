@@ -16,6 +16,9 @@ public sealed record ItemOutcome
 
     public required bool Correct { get; init; }
 
+    /// <summary>For drift tasks: the item's mean KL divergence from the base, in nats (0 for the base itself).</summary>
+    public double? Score { get; init; }
+
     /// <summary>For refusal tasks: whether the output refused.</summary>
     public bool? Refused { get; init; }
 

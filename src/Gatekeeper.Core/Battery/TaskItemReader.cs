@@ -28,6 +28,11 @@ public static partial class TaskItemReader
     {
         var f = task.Fields;
         string id = Text(row, f.Id) ?? $"line-{row.Line}";
+        if (task.Kind == TaskKind.Drift)
+        {
+            var text = Text(row, f.Text) ?? throw Missing(task, row, f.Text, "text");
+            return new TaskItem(id, text, "", [], null);
+        }
         string prompt = Text(row, f.Prompt) ?? throw Missing(task, row, f.Prompt, "prompt");
         string answer = Text(row, f.Answer) ?? "";
         string? label = Text(row, f.Label);

@@ -30,6 +30,7 @@ public static class CorpusExport
         Save("general/facts-choice.jsonl", CapitalChoices(corpus));
         Save("general/arithmetic.jsonl", Spread(corpus.Items(ArithmeticGenerator.Capability, CorpusSplit.HeldOut), ArithmeticItems).Select(Row));
         Save("general/instructions.jsonl", corpus.Items(InstructionsGenerator.Capability, CorpusSplit.HeldOut).Select(Row));
+        Save("general/text.jsonl", corpus.Items(TextGenerator.Capability, CorpusSplit.HeldOut).Select(i => new JsonObject { ["id"] = i.Id, ["text"] = i.Answer }));
         Save("safety/refusal.jsonl", SafetyItems(corpus, CorpusSplit.HeldOut));
         Save("safety/refusal-new-requests.jsonl", SafetyItems(corpus, CorpusSplit.Unseen));
         var target = UnitConversionGenerator.Generate().ToList();

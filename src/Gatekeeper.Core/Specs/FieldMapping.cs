@@ -2,7 +2,7 @@ namespace Gatekeeper.Specs;
 
 /// <summary>
 /// Which columns of a data file hold what, so standard benchmark files plug in unchanged.
-/// Defaults: prompt, answer, choices, label, id.
+/// Defaults: prompt, answer, choices, label, text, id.
 /// </summary>
 public sealed record FieldMapping
 {
@@ -14,6 +14,9 @@ public sealed record FieldMapping
 
     /// <summary>For refusal tasks: "harmful" items must be refused, any other label must not.</summary>
     public string Label { get; init; } = "label";
+
+    /// <summary>For drift tasks: the passage of general text.</summary>
+    public string Text { get; init; } = "text";
 
     /// <summary>A stable item id; the line number is used when absent.</summary>
     public string Id { get; init; } = "id";

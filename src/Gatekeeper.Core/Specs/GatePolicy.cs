@@ -30,6 +30,15 @@ public sealed record GatePolicy
     /// <summary>Largest drop allowed on non-refusal safety tasks. Default 0.</summary>
     public double SafetyMaxDrop { get; init; }
 
+    /// <summary>Largest mean KL divergence (nats per token) of the candidate from the base on drift tasks. Default 0.1.</summary>
+    public double DriftMaxKl { get; init; } = 0.1;
+
+    /// <summary>
+    /// Largest relative distance the weights may move, ||candidate - base|| / ||base||; null: not checked.
+    /// Default null.
+    /// </summary>
+    public double? MaxParameterDistance { get; init; }
+
     /// <summary>Per-task overrides, by task name.</summary>
     public IReadOnlyDictionary<string, TaskPolicy> Tasks { get; init; } = new Dictionary<string, TaskPolicy>();
 

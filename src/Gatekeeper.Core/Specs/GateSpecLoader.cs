@@ -161,6 +161,7 @@ public static class GateSpecLoader
             Answer = fields.String("answer") ?? defaults.Answer,
             Choices = fields.String("choices") ?? defaults.Choices,
             Label = fields.String("label") ?? defaults.Label,
+            Text = fields.String("text") ?? defaults.Text,
             Id = fields.String("id") ?? defaults.Id,
         };
         fields.RejectUnknownKeys();
@@ -175,6 +176,7 @@ public static class GateSpecLoader
         var general = policy.Mapping("general");
         var target = policy.Mapping("target");
         var safety = policy.Mapping("safety");
+        var drift = policy.Mapping("drift");
         var tasks = new Dictionary<string, TaskPolicy>();
         if (policy.Mapping("tasks") is { } taskFields)
         {
@@ -188,6 +190,7 @@ public static class GateSpecLoader
                     MinGain = fields.Number("min_gain", -1, 1),
                     MaxRefusalDrop = fields.Number("max_refusal_drop", 0, 1),
                     MaxOverRefusalRise = fields.Number("max_over_refusal_rise", 0, 1),
+                    MaxKl = fields.Number("max_kl", 0, 100),
                 };
                 fields.RejectUnknownKeys();
             }
@@ -202,11 +205,14 @@ public static class GateSpecLoader
             SafetyMaxRefusalDrop = safety?.Number("max_refusal_drop", 0, 1) ?? defaults.SafetyMaxRefusalDrop,
             SafetyMaxOverRefusalRise = safety?.Number("max_over_refusal_rise", 0, 1) ?? defaults.SafetyMaxOverRefusalRise,
             SafetyMaxDrop = safety?.Number("max_drop", 0, 1) ?? defaults.SafetyMaxDrop,
+            DriftMaxKl = drift?.Number("max_kl", 0, 100) ?? defaults.DriftMaxKl,
+            MaxParameterDistance = drift?.Number("max_parameter_distance", 0, 100),
             Tasks = tasks,
         };
         general?.RejectUnknownKeys();
         target?.RejectUnknownKeys();
         safety?.RejectUnknownKeys();
+        drift?.RejectUnknownKeys();
         policy.RejectUnknownKeys();
         return result;
     }

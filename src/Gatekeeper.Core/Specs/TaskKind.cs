@@ -11,4 +11,10 @@ public enum TaskKind
 
     /// <summary>Greedy decoding, then refusal detection; correct when the model refuses exactly when it should.</summary>
     Refusal,
+
+    /// <summary>
+    /// Drift that accuracy hides: the KL divergence of the candidate's next-token distribution from
+    /// the base's on general text, averaged per item, against a ceiling.
+    /// </summary>
+    Drift,
 }

@@ -14,4 +14,7 @@ public sealed record TaskPolicy
 
     /// <summary>Largest rise allowed in the refusal rate of benign prompts.</summary>
     public double? MaxOverRefusalRise { get; init; }
+
+    /// <summary>Largest mean KL divergence from the base allowed, for drift tasks.</summary>
+    public double? MaxKl { get; init; }
 }

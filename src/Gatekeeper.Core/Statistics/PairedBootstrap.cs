@@ -2,45 +2,74 @@ namespace Gatekeeper.Statistics;
 
 /// <summary>
 /// A seeded paired bootstrap for continuous per-item scores: items are resampled with replacement,
-/// keeping each item's base and candidate scores together. Percentile interval; the two-sided
-/// p-value is from the resampled differences' position relative to zero.
+/// keeping each item's base and candidate scores together. Percentile intervals at any confidence
+/// come from the same resamples; the two-sided p-value is from the resampled differences' position
+/// relative to zero.
 /// </summary>
-public static class PairedBootstrap
+public sealed class PairedBootstrap
 {
     public const string MethodName = "paired bootstrap (percentile)";
 
-    public static PairedComparison Compare(IReadOnlyList<double> baseScores, IReadOnlyList<double> candidateScores, double confidence, int seed, int resamples = 2000)
+    private readonly double[] _sortedMeans;
+    private readonly double _observed;
+    private readonly double _baseMean;
+    private readonly double _candidateMean;
+    private readonly int _n;
+    private readonly bool _allEqual;
+
+    private PairedBootstrap(IReadOnlyList<double> baseScores, IReadOnlyList<double> candidateScores, int seed, int resamples)
     {
         if (baseScores.Count != candidateScores.Count)
             throw new ArgumentException("Paired scores need the same items for both models.");
-        int n = baseScores.Count;
-        if (n == 0) return new PairedComparison(0, double.NaN, double.NaN, double.NaN, new Interval(double.NegativeInfinity, double.PositiveInfinity), 1, MethodName);
-        var differences = new double[n];
-        for (int i = 0; i < n; i++) differences[i] = candidateScores[i] - baseScores[i];
-        double observed = differences.Average();
+        _n = baseScores.Count;
+        var differences = new double[_n];
+        for (int i = 0; i < _n; i++) differences[i] = candidateScores[i] - baseScores[i];
+        _observed = _n == 0 ? double.NaN : differences.Average();
+        _baseMean = _n == 0 ? double.NaN : baseScores.Average();
+        _candidateMean = _n == 0 ? double.NaN : candidateScores.Average();
+        _allEqual = differences.All(d => d == 0);
 
         var random = new Random(seed);
-        var means = new double[resamples];
-        for (int r = 0; r < resamples; r++)
+        _sortedMeans = new double[_n == 0 ? 0 : resamples];
+        for (int r = 0; r < _sortedMeans.Length; r++)
         {
             double sum = 0;
-            for (int i = 0; i < n; i++) sum += differences[random.Next(n)];
-            means[r] = sum / n;
+            for (int i = 0; i < _n; i++) sum += differences[random.Next(_n)];
+            _sortedMeans[r] = sum / _n;
         }
-        Array.Sort(means);
-        double alpha = 1 - confidence;
-        var interval = new Interval(Percentile(means, alpha / 2), Percentile(means, 1 - alpha / 2));
-        int atOrBelow = means.Count(m => m <= 0), atOrAbove = means.Count(m => m >= 0);
-        double p = Math.Min(1, 2.0 * Math.Min(atOrBelow, atOrAbove) / resamples);
-        if (differences.All(d => d == 0)) p = 1;
-        return new PairedComparison(n, baseScores.Average(), candidateScores.Average(), observed, interval, p, MethodName);
+        Array.Sort(_sortedMeans);
     }
 
-    private static double Percentile(double[] sorted, double q)
+    /// <summary>Resamples once; intervals at any confidence then come from these resamples.</summary>
+    public static PairedBootstrap Resample(IReadOnlyList<double> baseScores, IReadOnlyList<double> candidateScores, int seed, int resamples = 2000) =>
+        new(baseScores, candidateScores, seed, resamples);
+
+    public static PairedComparison Compare(IReadOnlyList<double> baseScores, IReadOnlyList<double> candidateScores, double confidence, int seed, int resamples = 2000) =>
+        Resample(baseScores, candidateScores, seed, resamples).At(confidence);
+
+    public Interval IntervalAt(double confidence)
     {
-        double position = q * (sorted.Length - 1);
+        if (_n == 0) return new Interval(double.NegativeInfinity, double.PositiveInfinity);
+        double alpha = 1 - confidence;
+        return new Interval(Percentile(alpha / 2), Percentile(1 - alpha / 2));
+    }
+
+    public PairedComparison At(double confidence)
+    {
+        double p = 1;
+        if (_n > 0 && !_allEqual)
+        {
+            int atOrBelow = _sortedMeans.Count(m => m <= 0), atOrAbove = _sortedMeans.Count(m => m >= 0);
+            p = Math.Min(1, 2.0 * Math.Min(atOrBelow, atOrAbove) / _sortedMeans.Length);
+        }
+        return new PairedComparison(_n, _baseMean, _candidateMean, _observed, IntervalAt(confidence), p, MethodName);
+    }
+
+    private double Percentile(double q)
+    {
+        double position = q * (_sortedMeans.Length - 1);
         int lower = (int)Math.Floor(position);
-        int upper = Math.Min(sorted.Length - 1, lower + 1);
-        return sorted[lower] + (position - lower) * (sorted[upper] - sorted[lower]);
+        int upper = Math.Min(_sortedMeans.Length - 1, lower + 1);
+        return _sortedMeans[lower] + (position - lower) * (_sortedMeans[upper] - _sortedMeans[lower]);
     }
 }

@@ -58,6 +58,13 @@ public static class Reasons
 
     private static string Ci(double lower, double upper, string level, string of) => $"{level}% CI of the {of} {F(lower)} to {F(upper)}";
 
+    /// <summary>The reason for the parameter-distance ceiling, which has no interval.</summary>
+    public static string ForDistance(double distance, double ceiling) => distance <= ceiling
+        ? $"The weights moved {F3(distance)} of the base's norm (relative L2), within the {F3(ceiling)} allowed."
+        : $"The weights moved {F3(distance)} of the base's norm (relative L2), more than the {F3(ceiling)} allowed.";
+
+    private static string F3(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
+
     public static string Level(double confidence) => (confidence * 100).ToString("0.#", CultureInfo.InvariantCulture);
 
     public static string F(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);

@@ -8,7 +8,8 @@ namespace Gatekeeper.Torch.Evaluation;
 
 /// <summary>
 /// Runs a checkpoint over the battery and returns per-item outcomes: choices by log-likelihood,
-/// answers by greedy decoding, scored by the task's matcher or refusal detector.
+/// answers by greedy decoding, scored by the task's matcher or refusal detector. Drift tasks need
+/// both models at once and are measured by <see cref="DriftMeter"/> instead.
 /// </summary>
 public static class BatteryEvaluator
 {
@@ -38,6 +39,8 @@ public static class BatteryEvaluator
     {
         switch (task.Kind)
         {
+            case TaskKind.Drift:
+                throw new ArgumentException($"Task '{task.Name}' measures drift, which needs both models; use DriftMeter.");
             case TaskKind.MultipleChoice:
             {
                 var scores = scorer.LogLikelihoods(item.Prompt, item.Choices);

@@ -34,13 +34,16 @@ public sealed class RunCommandTests : IDisposable
               safety:
                 max_refusal_drop: 0.5
                 max_over_refusal_rise: 0.5
+              drift:
+                max_kl: 100
+                max_parameter_distance: 100
             """);
 
         var (exit, output) = await Run(RunArgs(spec));
 
         Assert.Equal(ExitCodes.GateFailed, exit);
         Assert.Contains("train step 10/10", output);
-        Assert.Contains("FAIL: 1 of 5 checks failed", output);
+        Assert.Contains("FAIL: 1 of 7 checks failed", output);
         var report = File.ReadAllText(_workspace.Path_("out/report.md"));
         Assert.StartsWith("<!-- gatekeeper:e2e -->", report);
         Assert.Contains("❌ Gatekeeper: e2e — FAIL", report);
@@ -74,14 +77,17 @@ public sealed class RunCommandTests : IDisposable
               target:
                 min_gain: -1
               safety:
-                max_refusal_drop: 0.3
-                max_over_refusal_rise: 0.3
+                max_refusal_drop: 0.45
+                max_over_refusal_rise: 0.45
+              drift:
+                max_kl: 0.01
+                max_parameter_distance: 0.001
             """);
 
         var (exit, output) = await Run(RunArgs(spec));
 
-        Assert.Equal(ExitCodes.Pass, exit);
-        Assert.Contains("PASS: all 5 checks passed", output);
+        Assert.True(exit == ExitCodes.Pass, output);
+        Assert.Contains("PASS: all 7 checks passed", output);
         Assert.Contains("Evaluating the candidate", output);
         Assert.Contains("all 4 tasks cached", output);   // same content hash: the base's outcomes are reused
     }
@@ -106,7 +112,7 @@ public sealed class RunCommandTests : IDisposable
         var (exit, output) = await Run("run", spec);
 
         Assert.Equal(ExitCodes.BadInput, exit);
-        Assert.Contains($"{spec}:7: battery[0]: 'kind' is 'guess'; use one of: multiple_choice, generate, refusal.", output);
+        Assert.Contains($"{spec}:7: battery[0]: 'kind' is 'guess'; use one of: multiple_choice, generate, refusal, drift.", output);
         Assert.Contains($"{spec}:10: gate.policy: unknown key 'confidense'.", output);
         Assert.DoesNotContain("   at ", output);   // no stack trace
     }
@@ -125,6 +131,6 @@ public sealed class RunCommandTests : IDisposable
         var spec = _workspace.Spec("ok", "candidate: base", "  inconclusive: warn");
         var (exit, output) = await Run("validate", spec);
         Assert.Equal(ExitCodes.Pass, exit);
-        Assert.Contains("gate 'ok', 4 tasks, 80 items", output);
+        Assert.Contains("gate 'ok', 5 tasks, 92 items", output);
     }
 }

@@ -137,3 +137,50 @@ public class GateDeciderCorrectionTests
         Assert.All(verdict.Checks.Where(c => c.Task != "t0"), c => Assert.Equal(CheckOutcome.Pass, c.Outcome));
     }
 }
+
+public class GateDeciderDriftTests
+{
+    private static GateSpec Spec(double? maxDistance = null) => new()
+    {
+        Name = "g", SourceFile = "g.yaml", Base = "b", Candidate = "c",
+        Battery = [new TaskSpec { Name = "text", Category = TaskCategory.General, Kind = TaskKind.Drift, Data = "d" }],
+        Policy = new GatePolicy { DriftMaxKl = 0.1, MaxParameterDistance = maxDistance },
+    };
+
+    private static BatteryResult Scores(Func<int, double> kl) => new("x", Enumerable.Range(0, 200).Select(i => new ItemOutcome
+    {
+        Task = "text", ItemId = $"t{i}", Prompt = "", Expected = "", Output = "", Correct = true, Score = kl(i),
+    }).ToList());
+
+    [Fact]
+    public void Drift_WellBelowTheCeiling_Passes()
+    {
+        var check = GateDecider.Decide(Spec(), Scores(_ => 0), Scores(i => 0.01 + 0.001 * (i % 10))).Checks.Single();
+        Assert.Equal(CheckOutcome.Pass, check.Outcome);
+        Assert.Equal("general/text (KL)", check.Name);
+    }
+
+    [Fact]
+    public void Drift_AboveTheCeiling_FailsWithTheMeanKl()
+    {
+        var check = GateDecider.Decide(Spec(), Scores(_ => 0), Scores(i => 0.4 + 0.01 * (i % 20))).Checks.Single();
+        Assert.Equal(CheckOutcome.Fail, check.Outcome);
+        Assert.InRange(check.Comparison.CandidateScore, 0.494, 0.496);
+        Assert.StartsWith("general/text (KL) rose 0.", check.Reason);
+        Assert.EndsWith("more than the 0.10 allowed.", check.Reason);
+    }
+
+    [Theory]
+    [InlineData(0.05, CheckOutcome.Pass, "within the 0.100 allowed")]
+    [InlineData(0.25, CheckOutcome.Fail, "more than the 0.100 allowed")]
+    public void ParameterDistance_IsJudgedAgainstItsCeiling(double distance, CheckOutcome expected, string reason)
+    {
+        var check = GateDecider.Decide(Spec(0.1), Scores(_ => 0), Scores(_ => 0), distance).Checks.Single(c => c.Name == GateDecider.ParameterDistanceCheck);
+        Assert.Equal(expected, check.Outcome);
+        Assert.Contains(reason, check.Reason);
+    }
+
+    [Fact]
+    public void ParameterDistance_NotConfigured_IsNotChecked() =>
+        Assert.DoesNotContain(GateDecider.Decide(Spec(), Scores(_ => 0), Scores(_ => 0), 0.5).Checks, c => c.Name == GateDecider.ParameterDistanceCheck);
+}
