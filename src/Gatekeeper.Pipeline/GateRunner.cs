@@ -49,7 +49,10 @@ public static class GateRunner
             OutcomeFile.Write(candidateFile, candidateResult.Outcomes);
 
             observer.Stage("Comparing base and candidate.");
-            var verdict = GateDecider.Decide(spec, baseResult, candidateResult, drift.ParameterDistance);
+            var history = spec.History
+                .Select(step => Evaluate($"earlier fine-tune for {step.Target}", step.Checkpoint, battery.Where(b => b.Item1.Name == step.Target).ToList(), cache, observer, cancellation).Result)
+                .ToList();
+            var verdict = GateDecider.Decide(spec, baseResult, candidateResult, drift.ParameterDistance, history);
             if (training is { } t) recorder.RecordTraining(t.Result, candidateSha, baseSha);
             recorder.RecordEvaluation("base", baseSha, verdict, baseFile, baseCached);
             recorder.RecordEvaluation("candidate", candidateSha, verdict, candidateFile, candidateCached);

@@ -67,6 +67,7 @@ public sealed class MlflowRecorder
             metrics.Add(new MlflowMetric($"{key}/p_decision_holm", c.AdjustedPValue));
             metrics.Add(new MlflowMetric($"{key}/p_change_holm", c.ChangePValue));
         }
+        if (verdict.Forgetting.BackwardTransfer is { } backward) metrics.Add(new MlflowMetric("forgetting/backward_transfer", backward.Value));
         foreach (var (category, drop) in verdict.Forgetting.RelativeDropByCategory)
             metrics.Add(new MlflowMetric($"forgetting/relative_drop/{GateDecider.Category(category)}", drop));
         _tracking.LogMetrics(ParentRunId, metrics);

@@ -56,6 +56,7 @@ public static class ReportRenderer
             ["average_general_drop"] = Percent(v.Forgetting.AverageGeneralDrop),
             ["relative_drops"] = v.Forgetting.RelativeDropByCategory.OrderBy(r => r.Key)
                 .Select(r => new ScriptObject { ["category"] = GateDecider.Category(r.Key), ["value"] = Percent(r.Value) }).ToList(),
+            ["backward_transfer"] = v.Forgetting.BackwardTransfer is { } b ? BackwardTransfer(b) : null,
             ["warnings"] = v.Warnings.Select(w => MarkdownText.Escape(w, 500)).ToList(),
             ["examples"] = report.Examples.Select(e => new ScriptObject
             {
@@ -102,6 +103,12 @@ public static class ReportRenderer
         string replay = t.ReplayFraction is { } f ? $", {Percent(f)} replay" : "";
         return string.Create(CultureInfo.InvariantCulture,
             $"{MarkdownText.Escape(t.Method)} fine-tuning{replay}: {t.Steps} steps of {t.BatchSize} rows at learning rate {t.LearningRate:G3}; final loss {t.FinalLoss:0.000}; {Duration(t.Elapsed)}.");
+    }
+
+    private static string BackwardTransfer(BackwardTransfer transfer)
+    {
+        var steps = transfer.Steps.Select(s => $"{MarkdownText.Escape(s.Task)} {Score(s.WhenLearned)} → {Score(s.Now)}");
+        return $"{Signed(transfer.Value)} over {transfer.Steps.Count} earlier fine-tune{(transfer.Steps.Count == 1 ? "" : "s")} ({string.Join("; ", steps)})";
     }
 
     private static string Icon(GateOutcome outcome) => outcome switch { GateOutcome.Pass => "✅", GateOutcome.Fail => "❌", _ => "⚠️" };

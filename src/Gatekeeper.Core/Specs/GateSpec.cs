@@ -23,6 +23,9 @@ public sealed record GateSpec
 
     public required IReadOnlyList<TaskSpec> Battery { get; init; }
 
+    /// <summary>Earlier fine-tunes of this chain, oldest first, for backward transfer. Default none.</summary>
+    public IReadOnlyList<HistoryStep> History { get; init; } = [];
+
     public GatePolicy Policy { get; init; } = new();
 
     /// <summary>Seeds the bootstrap and anything else random in the comparison. Default 1.</summary>

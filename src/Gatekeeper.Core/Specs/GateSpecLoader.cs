@@ -41,6 +41,7 @@ public static class GateSpecLoader
             gate.Problem(gate.Node("candidate"), "gate: give 'train' or 'candidate', not both.");
         var battery = ReadBattery(gate, folder);
         var policy = ReadPolicy(gate, battery);
+        var history = ReadHistory(gate, folder, battery);
         int seed = gate.Integer("seed", 0) ?? 1;
         gate.RejectUnknownKeys();
 
@@ -48,7 +49,7 @@ public static class GateSpecLoader
         return new GateSpec
         {
             Name = name, Description = description, SourceFile = path, Base = basePath!, Candidate = candidate,
-            Train = train, Battery = battery, Policy = policy, Seed = seed,
+            Train = train, Battery = battery, Policy = policy, Seed = seed, History = history,
         };
     }
 
@@ -148,6 +149,37 @@ public static class GateSpecLoader
         };
         task.RejectUnknownKeys();
         return name is null || category is null || kind is null || data is null ? null : spec;
+    }
+
+    private static List<HistoryStep> ReadHistory(YamlFields gate, string folder, IReadOnlyList<TaskSpec> battery)
+    {
+        var steps = new List<HistoryStep>();
+        var node = gate.Node("history");
+        if (node is null) return steps;
+        if (node is not YamlSequenceNode sequence)
+        {
+            gate.Problem(node, "gate: 'history' must be a list of earlier fine-tunes, each with checkpoint and target.");
+            return steps;
+        }
+        for (int i = 0; i < sequence.Children.Count; i++)
+        {
+            if (sequence.Children[i] is not YamlMappingNode mapping)
+            {
+                gate.Problem(sequence.Children[i], $"history[{i}]: each step must be a mapping with checkpoint and target.");
+                continue;
+            }
+            var step = new YamlFields(gate.File, mapping, gate.Problems, $"history[{i}]");
+            var checkpoint = ExistingPath(step, "checkpoint", folder, required: true, directory: true);
+            var target = step.String("target", required: true);
+            var task = target is null ? null : battery.FirstOrDefault(t => t.Name == target);
+            if (target is not null && task is null)
+                step.Problem(step.Node("target"), $"{step.Where}: no task named '{target}' in the battery; the target must be scored on the candidate too.");
+            else if (task is { Kind: TaskKind.Drift or TaskKind.Refusal })
+                step.Problem(step.Node("target"), $"{step.Where}: task '{target}' is a {YamlFields.SnakeCase(task.Kind.ToString())} task; backward transfer needs a generate or multiple_choice task.");
+            step.RejectUnknownKeys();
+            if (checkpoint is not null && target is not null) steps.Add(new HistoryStep(checkpoint, target));
+        }
+        return steps;
     }
 
     private static FieldMapping ReadFields(YamlFields owner)

@@ -14,7 +14,8 @@ public static class GateDecider
 {
     public const string ParameterDistanceCheck = "general/parameter-distance";
 
-    public static Verdict Decide(GateSpec gate, BatteryResult baseResult, BatteryResult candidateResult, double? parameterDistance = null)
+    public static Verdict Decide(GateSpec gate, BatteryResult baseResult, BatteryResult candidateResult, double? parameterDistance = null,
+        IReadOnlyList<BatteryResult>? history = null)
     {
         var policy = gate.Policy;
         double alpha = 1 - policy.Confidence;
@@ -72,7 +73,22 @@ public static class GateDecider
             : GateOutcome.Pass;
         if (gateOutcome == GateOutcome.Inconclusive && policy.Inconclusive == InconclusiveMeans.Warn)
             warnings.Add("Some checks are inconclusive; the policy lets the build pass with this warning.");
-        return new Verdict(gateOutcome, checks, warnings, Summarise(checks), policy.Inconclusive, policy.Confidence);
+        var summary = Summarise(checks) with { BackwardTransfer = Backward(gate, candidateResult, history) };
+        return new Verdict(gateOutcome, checks, warnings, summary, policy.Inconclusive, policy.Confidence);
+    }
+
+    /// <summary>
+    /// Each earlier step's accuracy on its own target when it was made, against the candidate's now.
+    /// <paramref name="history"/> holds each step's outcomes on its target, in the spec's order.
+    /// </summary>
+    private static BackwardTransfer? Backward(GateSpec gate, BatteryResult candidate, IReadOnlyList<BatteryResult>? history)
+    {
+        if (gate.History.Count == 0 || history is null) return null;
+        if (history.Count != gate.History.Count)
+            throw new ArgumentException($"Backward transfer needs outcomes for each of the {gate.History.Count} history steps; got {history.Count}.");
+        static double Accuracy(IReadOnlyList<ItemOutcome> outcomes) => outcomes.Count == 0 ? double.NaN : outcomes.Count(o => o.Correct) / (double)outcomes.Count;
+        return new BackwardTransfer(gate.History.Select((step, i) => new BackwardTransferStep(
+            step.Checkpoint, step.Target, Accuracy(history[i].ForTask(step.Target)), Accuracy(candidate.ForTask(step.Target)))).ToList());
     }
 
     public static string Category(TaskCategory category) => category.ToString().ToLowerInvariant();

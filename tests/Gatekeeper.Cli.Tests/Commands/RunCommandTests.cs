@@ -71,7 +71,7 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task Run_CandidateEqualToBase_PassesAndReusesCachedBaseEvaluation()
     {
-        var spec = _workspace.Spec("same", "candidate: base", """
+        var spec = _workspace.Spec("same", "candidate: base\nhistory:\n  - checkpoint: base\n    target: facts", """
               general:
                 max_drop: 0.3
               target:
@@ -90,6 +90,7 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains("PASS: all 7 checks passed", output);
         Assert.Contains("Evaluating the candidate", output);
         Assert.Contains("all 4 tasks cached", output);   // same content hash: the base's outcomes are reused
+        Assert.Contains("Backward transfer: 0.000 over 1 earlier fine-tune (facts", File.ReadAllText(_workspace.Path_("out/report.md")));
     }
 
     [Fact]

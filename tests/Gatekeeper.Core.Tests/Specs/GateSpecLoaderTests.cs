@@ -106,6 +106,22 @@ public sealed class GateSpecLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_HistoryStepForATaskNotInTheBattery_IsRejected()
+    {
+        var path = _folder.Write("gate.yaml", Valid + "\nhistory:\n  - checkpoint: base\n    target: missing\n  - checkpoint: base\n    target: a\n");
+        var error = Assert.Throws<BadInputException>(() => GateSpecLoader.Load(path));
+        Assert.Equal(25, error.Problems.Single().Line);
+        Assert.Contains("history[0]: no task named 'missing'", error.Message);
+    }
+
+    [Fact]
+    public void Load_History_ResolvesCheckpoints()
+    {
+        var spec = GateSpecLoader.Load(_folder.Write("gate.yaml", Valid + "\nhistory:\n  - checkpoint: base\n    target: a\n"));
+        Assert.Equal([new HistoryStep(System.IO.Path.Combine(_folder.Path, "base"), "a")], spec.History);
+    }
+
+    [Fact]
     public void Load_CommittedGates_AreValid()
     {
         var gates = System.IO.Path.Combine(RepositoryRoot(), "gates");

@@ -184,3 +184,42 @@ public class GateDeciderDriftTests
     public void ParameterDistance_NotConfigured_IsNotChecked() =>
         Assert.DoesNotContain(GateDecider.Decide(Spec(), Scores(_ => 0), Scores(_ => 0), 0.5).Checks, c => c.Name == GateDecider.ParameterDistanceCheck);
 }
+
+public class BackwardTransferTests
+{
+    [Fact]
+    public void Decide_WithHistory_MeasuresWhatEarlierFineTunesTaughtAgainstNow()
+    {
+        var tasks = new[] { "units-v1", "dates-v2", "now" }.Select(n => new TaskSpec { Name = n, Category = n == "now" ? TaskCategory.Target : TaskCategory.General, Kind = TaskKind.Generate, Data = "d" }).ToList();
+        var spec = new GateSpec
+        {
+            Name = "chain", SourceFile = "g.yaml", Base = "b", Candidate = "c", Battery = tasks,
+            History = [new HistoryStep("/ckpt/1", "units-v1"), new HistoryStep("/ckpt/2", "dates-v2")],
+        };
+        static BatteryResult Model(params (string Task, int Right)[] scores) => new("x", scores.SelectMany(s => Enumerable.Range(0, 100).Select(i => new ItemOutcome
+        {
+            Task = s.Task, ItemId = $"{s.Task}{i}", Prompt = "", Expected = "", Output = "", Correct = i < s.Right,
+        })).ToList());
+        var baseModel = Model(("units-v1", 0), ("dates-v2", 0), ("now", 0));
+        var candidate = Model(("units-v1", 60), ("dates-v2", 80), ("now", 90));
+        var history = new[] { Model(("units-v1", 95)), Model(("dates-v2", 90)) };
+
+        var transfer = GateDecider.Decide(spec, baseModel, candidate, history: history).Forgetting.BackwardTransfer!;
+
+        Assert.Equal([0.95, 0.90], transfer.Steps.Select(s => s.WhenLearned));
+        Assert.Equal([0.60, 0.80], transfer.Steps.Select(s => s.Now));
+        Assert.Equal(((0.60 - 0.95) + (0.80 - 0.90)) / 2, transfer.Value, 10);
+    }
+
+    [Fact]
+    public void Decide_WithoutHistory_HasNoBackwardTransfer()
+    {
+        var spec = new GateSpec
+        {
+            Name = "g", SourceFile = "g.yaml", Base = "b", Candidate = "c",
+            Battery = [new TaskSpec { Name = "t", Category = TaskCategory.General, Kind = TaskKind.Generate, Data = "d" }],
+        };
+        var model = new BatteryResult("x", [new ItemOutcome { Task = "t", ItemId = "1", Prompt = "", Expected = "", Output = "", Correct = true }]);
+        Assert.Null(GateDecider.Decide(spec, model, model).Forgetting.BackwardTransfer);
+    }
+}
