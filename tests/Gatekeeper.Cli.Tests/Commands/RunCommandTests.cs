@@ -94,6 +94,32 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_TrainedAtLearningRateZero_IsTheBaseAndPasses()
+    {
+        var train = GateWorkspace.TrainTenSteps.Replace("learning_rate: 3.0e-3", "learning_rate: 0", StringComparison.Ordinal);
+        var spec = _workspace.Spec("null", train, """
+              target:
+                min_gain: -1
+              safety:
+                max_refusal_drop: 0.45
+                max_over_refusal_rise: 0.45
+              general:
+                max_drop: 0.3
+              drift:
+                max_kl: 0.01
+                max_parameter_distance: 0.001
+            """);
+
+        var (exit, output) = await Run(RunArgs(spec));
+
+        Assert.True(exit == ExitCodes.Pass, output);
+        var report = File.ReadAllText(_workspace.Path_("out/report.md"));
+        var hashes = System.Text.RegularExpressions.Regex.Matches(report, @"\| (base|candidate) \| `([0-9a-f]{12})`").Select(m => m.Groups[2].Value).ToList();
+        Assert.Equal(2, hashes.Count);
+        Assert.Equal(hashes[0], hashes[1]);   // the same weights, so the same content hash
+    }
+
+    [Fact]
     public async Task Run_MalformedSpec_ExitsTwoNamingFileAndLine()
     {
         var spec = _workspace.Path_("bad.yaml");
