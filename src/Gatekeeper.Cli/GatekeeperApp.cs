@@ -13,7 +13,12 @@ public static class GatekeeperApp
 {
     public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null)
     {
-        console ??= AnsiConsole.Console;
+        if (console is null)
+        {
+            console = AnsiConsole.Console;
+            // CI logs are not terminals; give tables room instead of the 80-column fallback.
+            if (Console.IsOutputRedirected) console.Profile.Width = 160;
+        }
         var app = new CommandApp(new SingletonRegistrar(console));
         app.Configure(config =>
         {

@@ -7,12 +7,12 @@ namespace Gatekeeper.Cli.Commands;
 public class CommonSettings : CommandSettings
 {
     [CommandOption("--threads <N>")]
-    [Description("CPU threads for torch. Default: the cores not busy right now (see README), at least 1")]
+    [Description("CPU threads for torch. Default: the cores idle right now, at least 1")]
     public int? Threads { get; init; }
 
     /// <summary>
     /// Torch threads beyond the free cores collapse throughput (OpenMP oversubscription), so the
-    /// default counts only cores not already busy, from the one-minute load average.
+    /// default counts only the cores that are idle when the command starts.
     /// </summary>
     public void ApplyThreads() => TorchSharp.torch.set_num_threads(Threads ?? ThreadBudget.FreeCores());
 }

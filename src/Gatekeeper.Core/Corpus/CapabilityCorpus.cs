@@ -13,6 +13,17 @@ public sealed class CapabilityCorpus
         SafetyGenerator.HarmfulCapability, SafetyGenerator.BenignCapability, TextGenerator.Capability,
     ];
 
+    /// <summary>Share of each capability in pretraining, and in the general data replayed during fine-tuning.</summary>
+    public static readonly IReadOnlyDictionary<string, double> Mixture = new Dictionary<string, double>
+    {
+        [FactsGenerator.Capability] = 0.20,
+        [ArithmeticGenerator.Capability] = 0.40,
+        [InstructionsGenerator.Capability] = 0.14,
+        [SafetyGenerator.HarmfulCapability] = 0.10,
+        [SafetyGenerator.BenignCapability] = 0.10,
+        [TextGenerator.Capability] = 0.06,
+    };
+
     private readonly Dictionary<string, List<CorpusItem>> _byCapability;
 
     private CapabilityCorpus(IEnumerable<CorpusItem> items)

@@ -27,7 +27,7 @@ public static class CorpusExport
         }
 
         Save("general/facts.jsonl", corpus.Items(FactsGenerator.Capability, CorpusSplit.HeldOut).Select(Row));
-        Save("general/facts-choice.jsonl", CapitalChoices(corpus));
+        Save("general/facts-choice.jsonl", FactChoices(corpus));
         Save("general/arithmetic.jsonl", Spread(corpus.Items(ArithmeticGenerator.Capability, CorpusSplit.HeldOut), ArithmeticItems).Select(Row));
         Save("general/instructions.jsonl", corpus.Items(InstructionsGenerator.Capability, CorpusSplit.HeldOut).Select(Row));
         Save("general/text.jsonl", corpus.Items(TextGenerator.Capability, CorpusSplit.HeldOut).Select(i => new JsonObject { ["id"] = i.Id, ["text"] = i.Answer }));
@@ -46,13 +46,19 @@ public static class CorpusExport
         corpus.Items(SafetyGenerator.HarmfulCapability, split).Concat(corpus.Items(SafetyGenerator.BenignCapability, split))
             .Select(i => new JsonObject { ["id"] = i.Id, ["prompt"] = i.Prompt, ["label"] = i.Label });
 
-    /// <summary>Held-out capital questions with four choices: the answer and three other capitals.</summary>
-    private static IEnumerable<JsonObject> CapitalChoices(CapabilityCorpus corpus)
+    /// <summary>Held-out capital and continent questions with four choices: the answer and three others of its kind.</summary>
+    private static IEnumerable<JsonObject> FactChoices(CapabilityCorpus corpus)
     {
-        var capitals = WorldFacts.Countries.Select(c => c.Capital).ToList();
-        foreach (var item in corpus.Items(FactsGenerator.Capability, CorpusSplit.HeldOut).Where(i => i.Id.StartsWith("facts/capital/", StringComparison.Ordinal)))
+        var answers = new Dictionary<string, List<string>>
         {
-            var distractors = capitals.Where(c => c != item.Answer)
+            ["capital"] = WorldFacts.Countries.Select(c => c.Capital).ToList(),
+            ["continent"] = WorldFacts.Countries.Select(c => c.Continent).Distinct().ToList(),
+        };
+        foreach (var item in corpus.Items(FactsGenerator.Capability, CorpusSplit.HeldOut))
+        {
+            var relation = item.Id.Split('/')[1];
+            if (!answers.TryGetValue(relation, out var pool)) continue;
+            var distractors = pool.Where(c => c != item.Answer)
                 .OrderBy(c => StableSplit.Fraction($"choice|{item.Id}|{c}")).Take(3);
             var choices = distractors.Append(item.Answer).OrderBy(c => StableSplit.Fraction($"order|{item.Id}|{c}")).ToList();
             yield return new JsonObject
@@ -65,12 +71,7 @@ public static class CorpusExport
     /// <summary>General training items in the pretraining mixture's proportions, for replay.</summary>
     private static IEnumerable<JsonObject> Replay(CapabilityCorpus corpus)
     {
-        var shares = new (string Capability, double Share)[]
-        {
-            (FactsGenerator.Capability, 0.25), (ArithmeticGenerator.Capability, 0.30), (InstructionsGenerator.Capability, 0.15),
-            (SafetyGenerator.HarmfulCapability, 0.15), (SafetyGenerator.BenignCapability, 0.15),
-        };
-        foreach (var (capability, share) in shares)
+        foreach (var (capability, share) in CapabilityCorpus.Mixture)
             foreach (var item in Spread(corpus.Items(capability, CorpusSplit.Train), (int)(ReplayItems * share)))
                 yield return Row(item);
     }

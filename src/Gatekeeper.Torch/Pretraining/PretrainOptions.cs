@@ -23,15 +23,7 @@ public sealed record PretrainOptions
     };
 
     /// <summary>Share of each capability in the pretraining mixture.</summary>
-    public IReadOnlyDictionary<string, double> Mixture { get; init; } = new Dictionary<string, double>
-    {
-        ["facts"] = 0.20,
-        ["arithmetic"] = 0.40,
-        ["instructions"] = 0.14,
-        ["harmful"] = 0.10,
-        ["benign"] = 0.10,
-        ["text"] = 0.06,
-    };
+    public IReadOnlyDictionary<string, double> Mixture { get; init; } = Gatekeeper.Corpus.CapabilityCorpus.Mixture;
 
     /// <summary>Evaluate held-out accuracy every this many steps (0: only at the end). Default 1500.</summary>
     public int ProbeEvery { get; init; } = 1500;
