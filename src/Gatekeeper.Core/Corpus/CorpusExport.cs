@@ -68,10 +68,13 @@ public static class CorpusExport
         }
     }
 
-    /// <summary>General training items in the pretraining mixture's proportions, for replay.</summary>
+    /// <summary>
+    /// General training items in the pretraining mixture's proportions, for replay. Chat items only:
+    /// plain-text passages can exceed the context that fine-tuning examples must fit.
+    /// </summary>
     private static IEnumerable<JsonObject> Replay(CapabilityCorpus corpus)
     {
-        foreach (var (capability, share) in CapabilityCorpus.Mixture)
+        foreach (var (capability, share) in CapabilityCorpus.Mixture.Where(m => m.Key != TextGenerator.Capability))
             foreach (var item in Spread(corpus.Items(capability, CorpusSplit.Train), (int)(ReplayItems * share)))
                 yield return Row(item);
     }
