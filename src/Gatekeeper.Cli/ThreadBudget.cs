@@ -6,20 +6,36 @@ namespace Gatekeeper.Cli;
 internal static class ThreadBudget
 {
     /// <summary>
-    /// Cores idle right now, sampled from /proc/stat over a short window (the load average lags by
-    /// a minute, so it still counts the build that just finished). At least 1; all cores where
-    /// /proc/stat is not available.
+    /// Cores not used by other processes right now, sampled from /proc/stat over a short window
+    /// (the load average lags by a minute, so it still counts the build that just finished). This
+    /// process's own start-up work counts as free. At least 1; all cores where /proc is unavailable.
     /// </summary>
     public static int FreeCores()
     {
         int cores = Environment.ProcessorCount;
-        if (ReadCpu() is not { } first) return cores;
-        Thread.Sleep(250);
-        if (ReadCpu() is not { } second) return cores;
+        if (ReadCpu() is not { } first || ReadOwnTicks() is not { } ownFirst) return cores;
+        Thread.Sleep(300);
+        if (ReadCpu() is not { } second || ReadOwnTicks() is not { } ownSecond) return cores;
         double total = second.Total - first.Total;
         if (total <= 0) return cores;
-        double idleFraction = (second.Idle - first.Idle) / total;
-        return Math.Clamp((int)Math.Round(idleFraction * cores), 1, cores);
+        double freeFraction = (second.Idle - first.Idle + ownSecond - ownFirst) / total;
+        return Math.Clamp((int)Math.Round(freeFraction * cores), 1, cores);
+    }
+
+    /// <summary>This process's user and system time, in the same clock ticks as /proc/stat.</summary>
+    private static double? ReadOwnTicks()
+    {
+        try
+        {
+            var text = File.ReadAllText("/proc/self/stat");
+            // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+            var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            return double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
     }
 
     private static (double Idle, double Total)? ReadCpu()
