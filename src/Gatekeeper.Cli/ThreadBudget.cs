@@ -19,7 +19,10 @@ internal static class ThreadBudget
         double total = second.Total - first.Total;
         if (total <= 0) return cores;
         double freeFraction = (second.Idle - first.Idle + ownSecond - ownFirst) / total;
-        return Math.Clamp((int)Math.Round(freeFraction * cores), 1, cores);
+        // A core counts as taken only when others keep most of it busy: a launcher such as
+        // `dotnet run` waiting on this process uses a fraction of one.
+        double othersBusy = (1 - freeFraction) * cores;
+        return Math.Clamp(cores - (int)Math.Floor(othersBusy + 0.25), 1, cores);
     }
 
     /// <summary>This process's user and system time, in the same clock ticks as /proc/stat.</summary>
