@@ -13,9 +13,9 @@ internal static class ThreadBudget
     public static int FreeCores()
     {
         int cores = Environment.ProcessorCount;
-        if (ReadCpu() is not { } first || ReadOwnTicks() is not { } ownFirst) return cores;
+        if (ReadCpu() is not { } first || OwnTicks() is not { } ownFirst) return cores;
         Thread.Sleep(300);
-        if (ReadCpu() is not { } second || ReadOwnTicks() is not { } ownSecond) return cores;
+        if (ReadCpu() is not { } second || OwnTicks() is not { } ownSecond) return cores;
         double total = second.Total - first.Total;
         if (total <= 0) return cores;
         double freeFraction = (second.Idle - first.Idle + ownSecond - ownFirst) / total;
@@ -25,15 +25,26 @@ internal static class ThreadBudget
         return Math.Clamp(cores - (int)Math.Floor(othersBusy + 0.25), 1, cores);
     }
 
-    /// <summary>This process's user and system time, in the same clock ticks as /proc/stat.</summary>
-    private static double? ReadOwnTicks()
+    /// <summary>
+    /// CPU time of this process and of its parent (a launcher such as `dotnet run`), in the same
+    /// clock ticks as /proc/stat.
+    /// </summary>
+    private static double? OwnTicks()
+    {
+        var own = ReadTicks("/proc/self/stat");
+        if (own is not { } self) return null;
+        return self.Ticks + (ReadTicks($"/proc/{self.Parent}/stat")?.Ticks ?? 0);
+    }
+
+    private static (double Ticks, int Parent)? ReadTicks(string path)
     {
         try
         {
-            var text = File.ReadAllText("/proc/self/stat");
-            // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+            var text = File.ReadAllText(path);
+            // Fields after the parenthesised command name: state 3, ppid 4, utime 14, stime 15.
             var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
-            return double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture);
+            return (double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture),
+                int.Parse(fields[1], CultureInfo.InvariantCulture));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
         {
