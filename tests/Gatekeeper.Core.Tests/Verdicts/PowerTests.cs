@@ -49,3 +49,45 @@ public class PowerTests
         return (b, c);
     }
 }
+
+public class PowerUnderHolmTests
+{
+    // The default gates' battery makes 9 checks; here 8 general tasks of 300 items that do not
+    // change and one (300 items) that truly loses 0.12 of accuracy. Holm's correction across all
+    // 9 checks must still fail that one in at least 80% of simulated batteries.
+    [Fact]
+    public void Degradation_Of012_AtN300_AmongNineChecks_IsDetectedWithAtLeast80PercentPower()
+    {
+        var tasks = Enumerable.Range(0, 9).Select(i => new Gatekeeper.Specs.TaskSpec
+        {
+            Name = $"t{i}", Category = Gatekeeper.Specs.TaskCategory.General, Kind = Gatekeeper.Specs.TaskKind.Generate, Data = "d",
+        }).ToList();
+        var spec = new Gatekeeper.Specs.GateSpec
+        {
+            Name = "g", SourceFile = "g.yaml", Base = "b", Candidate = "c", Battery = tasks,
+            Policy = new Gatekeeper.Specs.GatePolicy { GeneralMaxDrop = 0.05 },
+        };
+        var random = new Random(31);
+        int detected = 0;
+        const int simulations = 200;
+        for (int s = 0; s < simulations; s++)
+        {
+            var baseOutcomes = new List<Gatekeeper.Battery.ItemOutcome>();
+            var candidateOutcomes = new List<Gatekeeper.Battery.ItemOutcome>();
+            foreach (var task in tasks)
+            {
+                for (int i = 0; i < 300; i++)
+                {
+                    bool b = random.NextDouble() < 0.8;
+                    bool c = task.Name == "t0" ? b && random.NextDouble() >= 0.15 : b;
+                    baseOutcomes.Add(new() { Task = task.Name, ItemId = $"{i}", Prompt = "", Expected = "", Output = "", Correct = b });
+                    candidateOutcomes.Add(new() { Task = task.Name, ItemId = $"{i}", Prompt = "", Expected = "", Output = "", Correct = c });
+                }
+            }
+            var verdict = GateDecider.Decide(spec, new("a", baseOutcomes), new("b", candidateOutcomes));
+            if (verdict.Checks.Single(c => c.Task == "t0").Outcome == CheckOutcome.Fail) detected++;
+            Assert.All(verdict.Checks.Where(c => c.Task != "t0"), c => Assert.NotEqual(CheckOutcome.Fail, c.Outcome));
+        }
+        Assert.True(detected >= 0.8 * simulations, $"power {100.0 * detected / simulations:0.#}%");
+    }
+}
