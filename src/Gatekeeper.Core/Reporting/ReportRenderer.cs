@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using Gatekeeper.Specs;
+using Gatekeeper.Statistics;
 using Gatekeeper.Verdicts;
 using Scriban;
 using Scriban.Runtime;
@@ -82,8 +83,8 @@ public static class ReportRenderer
         ["icon"] = c.Outcome switch { CheckOutcome.Pass => "✅", CheckOutcome.Fail => "❌", _ => "⚠️" },
         ["name"] = MarkdownText.Escape(c.Name),
         ["n"] = c.Comparison.N.ToString(CultureInfo.InvariantCulture),
-        ["base"] = Score(c.Comparison.BaseScore),
-        ["candidate"] = Score(c.Comparison.CandidateScore),
+        ["base"] = Rate(c.Comparison, c.Comparison.BaseScore),
+        ["candidate"] = Rate(c.Comparison, c.Comparison.CandidateScore),
         ["change"] = Signed(c.Comparison.Difference),
         ["interval"] = $"{Signed(c.Comparison.Interval.Lower)} to {Signed(c.Comparison.Interval.Upper)}",
         ["p"] = c.AdjustedPValue < 0.001 ? "<0.001" : c.AdjustedPValue.ToString("0.000", CultureInfo.InvariantCulture),
@@ -112,6 +113,14 @@ public static class ReportRenderer
     }
 
     private static string Icon(GateOutcome outcome) => outcome switch { GateOutcome.Pass => "✅", GateOutcome.Fail => "❌", _ => "⚠️" };
+
+    /// <summary>A right/wrong rate with its Wilson interval at the report's confidence; other scores alone.</summary>
+    private static string Rate(PairedComparison comparison, double rate)
+    {
+        if (comparison.Discordant is null || double.IsNaN(rate)) return Score(rate);
+        var interval = Wilson.For((int)Math.Round(rate * comparison.N), comparison.N, comparison.Confidence);
+        return $"{Score(rate)} ({Score(interval.Lower)}–{Score(interval.Upper)})";
+    }
 
     private static string Score(double value) => double.IsNaN(value) ? "–" : value.ToString("0.000", CultureInfo.InvariantCulture);
 

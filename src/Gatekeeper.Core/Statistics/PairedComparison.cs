@@ -13,6 +13,9 @@ public sealed record PairedComparison(
     double PValue,
     string Method)
 {
+    /// <summary>The confidence level of <see cref="Interval"/>.</summary>
+    public double Confidence { get; init; } = 0.95;
+
     /// <summary>Items right for the base only and for the candidate only (binary outcomes), else null.</summary>
     public (int BaseOnly, int CandidateOnly)? Discordant { get; init; }
 }

@@ -40,6 +40,7 @@ public static class PairedProportions
         return new PairedComparison(n, pBase, pCandidate, difference, interval, Binomial.McNemarExactP(baseOnly, candidateOnly), MethodName)
         {
             Discordant = (baseOnly, candidateOnly),
+            Confidence = confidence,
         };
     }
 
