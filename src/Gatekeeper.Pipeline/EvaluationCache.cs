@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Gatekeeper.Battery;
@@ -27,9 +26,9 @@ public sealed class EvaluationCache
             task.Name, task.Version, Kind = task.Kind.ToString(), task.Template, Matcher = task.Matcher.ToString(), task.Pattern,
             task.RefusalMarkers, task.MaxNewTokens, task.Limit, task.Fields, Category = task.Category.ToString(),
         });
-        var data = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(task.Data)));
+        var data = Torch.Checkpoints.Checkpoint.Sha256(File.ReadAllBytes(task.Data));
         var text = $"evaluator:{EvaluatorVersion}\nmodel:{modelSha256}\ntask:{definition}\ndata:{data}\n";
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        return Torch.Checkpoints.Checkpoint.Sha256(Encoding.UTF8.GetBytes(text));
     }
 
     public IReadOnlyList<ItemOutcome>? TryGet(string key)

@@ -1,5 +1,6 @@
 using Gatekeeper.Torch.Modeling;
 using Gatekeeper.Torch.Tokenization;
+using Gatekeeper.Torch.Training;
 
 namespace Gatekeeper.Torch.Tests;
 
@@ -16,5 +17,15 @@ internal static class TinyModels
         var model = new Gpt(Config(context));
         model.InitializeWeights(seed);
         return model;
+    }
+
+    /// <summary>Fully fine-tunes a model on one chat turn until it has memorised it.</summary>
+    public static void TrainOn(Gpt model, string prompt, string answer, int steps)
+    {
+        var examples = new[] { TrainingExample.FromChat(Tokenizer, prompt, answer) };
+        using var method = new FullFineTuning();
+        using var trainer = new Trainer(model, method, new PackedBatcher(new UniformSource(examples), 4, 48, Tokenizer.Padding),
+            new TrainingOptions { Steps = steps, LearningRate = 5e-3, ReportEvery = 20 });
+        trainer.Run();
     }
 }
