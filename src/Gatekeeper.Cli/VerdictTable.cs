@@ -21,10 +21,10 @@ internal static class VerdictTable
                 $"{S(c.Comparison.Interval.Lower)} to {S(c.Comparison.Interval.Upper)}", Result(c.Outcome));
         }
         console.Write(table);
-        foreach (var c in verdict.Checks.Where(c => c.Outcome != CheckOutcome.Pass))
+        foreach (var c in verdict.Checks.Where(c => c.Outcome != CheckOutcome.Pass).OrderBy(c => c.Outcome != CheckOutcome.Fail))
             console.MarkupLine($"  {Result(c.Outcome)} {Markup.Escape(c.Reason)}");
         foreach (var warning in verdict.Warnings) console.MarkupLine($"  [yellow]warning[/] {Markup.Escape(warning)}");
-        console.MarkupLine($"Average drop over general tasks: {verdict.Forgetting.AverageGeneralDrop.ToString("0.0%", CultureInfo.InvariantCulture)}");
+        console.MarkupLine($"Average drop in accuracy over general tasks: {F(verdict.Forgetting.AverageGeneralDrop)}");
         var colour = verdict.Outcome switch { GateOutcome.Pass => "green", GateOutcome.Fail => "red", _ => "yellow" };
         console.MarkupLine($"[bold {colour}]{Markup.Escape(verdict.Headline)}[/] (exit {verdict.ExitCode})");
     }
@@ -33,6 +33,7 @@ internal static class VerdictTable
     {
         CheckOutcome.Pass => "[green]pass[/]",
         CheckOutcome.Fail => "[red]FAIL[/]",
+        CheckOutcome.NotApplicable => "[grey]n/a[/]",
         _ => "[yellow]inconclusive[/]",
     };
 

@@ -124,7 +124,7 @@ public static class GateRunner
     {
         var examples = new List<RegressionExample>();
         var candidates = candidateResult.Outcomes.ToDictionary(o => (o.Task, o.ItemId));
-        foreach (var check in verdict.Checks.Where(c => c.Outcome != CheckOutcome.Pass))
+        foreach (var check in verdict.Checks.Where(c => c.Outcome is CheckOutcome.Fail or CheckOutcome.Inconclusive))
         {
             var regressed = baseResult.ForTask(check.Task)
                 .Where(b => candidates.TryGetValue((b.Task, b.ItemId), out var c) && b.Correct && !c.Correct && MatchesMetric(check, b))

@@ -16,6 +16,10 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         [Description("Gate spec, e.g. gates/default.yaml")]
         public string Spec { get; init; } = "";
 
+        [CommandOption("--candidate <DIR>")]
+        [Description("Gate this checkpoint folder instead of the spec's train: or candidate:. Gating the base itself (--candidate gates/base) checks that a battery and policy pass a null change")]
+        public string? Candidate { get; init; }
+
         [CommandOption("-o|--output <DIR>")]
         [Description("Folder for the candidate, outcomes and report. Default: out/<gate name>")]
         public string? Output { get; init; }
@@ -43,6 +47,12 @@ public sealed class RunCommand : Command<RunCommand.Settings>
     {
         settings.ApplyThreads();
         var spec = GateSpecLoader.Load(settings.Spec);
+        if (settings.Candidate is { } candidate)
+        {
+            if (!Directory.Exists(candidate))
+                throw new BadInputException("--candidate", null, $"'{candidate}' is not a folder; give a checkpoint folder (config.json, model.safetensors), e.g. --candidate gates/base.");
+            spec = spec with { Train = null, Candidate = Path.GetFullPath(candidate) };
+        }
         _console.MarkupLine($"[bold]Gate {Markup.Escape(spec.Name)}[/] ({Markup.Escape(settings.Spec)}), {TorchSharp.torch.get_num_threads()} threads.");
         var options = new GateRunOptions
         {

@@ -54,7 +54,9 @@ public static class ReportRenderer
             ["base"] = Model(report.Base),
             ["candidate"] = Model(report.Candidate),
             ["checks"] = v.Checks.Select(Check).ToList(),
-            ["average_general_drop"] = Percent(v.Forgetting.AverageGeneralDrop),
+            // Reasons lead with what decides the build: failures, then what could not be decided.
+            ["reasons"] = v.Checks.OrderBy(c => ReadingOrder(c.Outcome)).Select(Check).ToList(),
+            ["average_general_drop"] = Score(v.Forgetting.AverageGeneralDrop),
             ["relative_drops"] = v.Forgetting.RelativeDropByCategory.OrderBy(r => r.Key)
                 .Select(r => new ScriptObject { ["category"] = GateDecider.Category(r.Key), ["value"] = Percent(r.Value) }).ToList(),
             ["backward_transfer"] = v.Forgetting.BackwardTransfer is { } b ? BackwardTransfer(b) : null,
@@ -80,14 +82,14 @@ public static class ReportRenderer
 
     private static ScriptObject Check(CheckResult c) => new()
     {
-        ["icon"] = c.Outcome switch { CheckOutcome.Pass => "✅", CheckOutcome.Fail => "❌", _ => "⚠️" },
+        ["icon"] = c.Outcome switch { CheckOutcome.Pass => "✅", CheckOutcome.Fail => "❌", CheckOutcome.NotApplicable => "➖", _ => "⚠️" },
         ["name"] = MarkdownText.Escape(c.Name),
         ["n"] = c.Comparison.N.ToString(CultureInfo.InvariantCulture),
         ["base"] = Rate(c.Comparison, c.Comparison.BaseScore),
         ["candidate"] = Rate(c.Comparison, c.Comparison.CandidateScore),
         ["change"] = Signed(c.Comparison.Difference),
         ["interval"] = $"{Signed(c.Comparison.Interval.Lower)} to {Signed(c.Comparison.Interval.Upper)}",
-        ["p"] = c.AdjustedPValue < 0.001 ? "<0.001" : c.AdjustedPValue.ToString("0.000", CultureInfo.InvariantCulture),
+        ["p"] = c.Outcome == CheckOutcome.NotApplicable ? "–" : c.AdjustedPValue < 0.001 ? "<0.001" : c.AdjustedPValue.ToString("0.000", CultureInfo.InvariantCulture),
         ["rule"] = Rule(c.Rule),
         ["reason"] = MarkdownText.Escape(c.Reason, 500),
     };
@@ -111,6 +113,14 @@ public static class ReportRenderer
         var steps = transfer.Steps.Select(s => $"{MarkdownText.Escape(s.Task)} {Score(s.WhenLearned)} → {Score(s.Now)}");
         return $"{Signed(transfer.Value)} over {transfer.Steps.Count} earlier fine-tune{(transfer.Steps.Count == 1 ? "" : "s")} ({string.Join("; ", steps)})";
     }
+
+    private static int ReadingOrder(CheckOutcome outcome) => outcome switch
+    {
+        CheckOutcome.Fail => 0,
+        CheckOutcome.Inconclusive => 1,
+        CheckOutcome.NotApplicable => 2,
+        _ => 3,
+    };
 
     private static string Icon(GateOutcome outcome) => outcome switch { GateOutcome.Pass => "✅", GateOutcome.Fail => "❌", _ => "⚠️" };
 

@@ -10,14 +10,22 @@ public static class IntervalInversion
 {
     /// <summary>
     /// The smallest two-sided alpha at which the interval lies wholly above <paramref name="limit"/>
-    /// (<paramref name="above"/> true) or wholly below it; 1 when no level achieves that.
+    /// (<paramref name="above"/> true) or wholly below it; 1 when no level achieves that. With
+    /// <paramref name="limitIncluded"/>, an interval that ends exactly at the limit counts as on its
+    /// side: the good side of a margin includes the margin ("may drop by at most 0.02").
     /// </summary>
-    public static double PValue(Func<double, Interval> intervalAt, double limit, bool above)
+    public static double PValue(Func<double, Interval> intervalAt, double limit, bool above, bool limitIncluded = false)
     {
         bool Excludes(double alpha)
         {
             var interval = intervalAt(1 - alpha);
-            return above ? interval.Lower > limit : interval.Upper < limit;
+            return (above, limitIncluded) switch
+            {
+                (true, true) => interval.Lower >= limit,
+                (true, false) => interval.Lower > limit,
+                (false, true) => interval.Upper <= limit,
+                (false, false) => interval.Upper < limit,
+            };
         }
 
         const double smallest = 1e-12, largest = 1 - 1e-9;

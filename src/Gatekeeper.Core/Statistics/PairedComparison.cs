@@ -18,4 +18,14 @@ public sealed record PairedComparison(
 
     /// <summary>Items right for the base only and for the candidate only (binary outcomes), else null.</summary>
     public (int BaseOnly, int CandidateOnly)? Discordant { get; init; }
+
+    /// <summary>
+    /// The comparison of a model with itself: the difference is known to be 0 on every item, not
+    /// just on the sampled ones, so the interval is exactly [0, 0] at any confidence.
+    /// </summary>
+    public PairedComparison AsIdentical() => this with
+    {
+        CandidateScore = BaseScore, Difference = 0, Interval = new Interval(0, 0), PValue = 1,
+        Method = "identical models: no change on any item",
+    };
 }

@@ -11,4 +11,10 @@ public enum CheckOutcome
 
     /// <summary>The interval straddles the margin: the data cannot tell.</summary>
     Inconclusive,
+
+    /// <summary>
+    /// The rule does not apply: a gain required of a fine-tune, asked of a candidate that is the
+    /// base itself. It neither passes nor fails the gate.
+    /// </summary>
+    NotApplicable,
 }

@@ -19,19 +19,31 @@ public static class GateDecider
     {
         var policy = gate.Policy;
         double alpha = 1 - policy.Confidence;
+        // A candidate with the base's content hash is the base: comparing it with itself is exact.
+        bool candidateIsBase = baseResult.ModelSha256.Length > 0 && baseResult.ModelSha256 == candidateResult.ModelSha256;
         var drafts = new List<Draft>();
+        var warnings = new List<string>();
         foreach (var task in gate.Battery)
         {
             var pairs = Pair(task.Name, baseResult.ForTask(task.Name), candidateResult.ForTask(task.Name));
-            foreach (var (metric, rule, comparisonAt) in ChecksFor(task, policy, pairs, gate.Seed))
+            foreach (var (metric, rule, measuredAt) in ChecksFor(task, policy, pairs, gate.Seed))
             {
+                string name = task.Kind is TaskKind.Refusal or TaskKind.Drift ? $"{Category(task.Category)}/{task.Name} ({metric})" : $"{Category(task.Category)}/{task.Name}";
+                var comparisonAt = measuredAt;
+                if (candidateIsBase)
+                {
+                    if (Unchanged(measuredAt(policy.Confidence))) comparisonAt = confidence => measuredAt(confidence).AsIdentical();
+                    else warnings.Add($"{name} scored differently although the candidate has the base's weights: evaluation is not deterministic here, so this check uses the sampled statistics.");
+                }
                 Interval At(double confidence) => comparisonAt(confidence).Interval;
                 var comparison = comparisonAt(policy.Confidence);
-                // Pass: the interval lies wholly on the good side of the limit; fail: wholly on the bad side.
-                double passP = IntervalInversion.PValue(At, rule.Limit, above: rule.HigherIsBetter);
+                // Pass: the interval lies wholly on the good side of the limit (the limit itself is
+                // allowed); fail: wholly on the bad side.
+                double passP = IntervalInversion.PValue(At, rule.Limit, above: rule.HigherIsBetter, limitIncluded: true);
                 double failP = IntervalInversion.PValue(At, rule.Limit, above: !rule.HigherIsBetter);
-                string name = task.Kind is TaskKind.Refusal or TaskKind.Drift ? $"{Category(task.Category)}/{task.Name} ({metric})" : $"{Category(task.Category)}/{task.Name}";
-                drafts.Add(new Draft(name, task.Name, task.Category, metric, rule, comparison, passP, failP));
+                // A required gain is asked of a fine-tune; a model that did not change has none to show.
+                bool judged = !(candidateIsBase && rule.Kind == CheckRuleKind.Superiority);
+                drafts.Add(new Draft(name, task.Name, task.Category, metric, rule, comparison, passP, failP, judged));
             }
         }
         if (policy.MaxParameterDistance is { } maxDistance && parameterDistance is { } distance)
@@ -40,16 +52,27 @@ public static class GateDecider
             var comparison = new PairedComparison(1, 0, distance, distance, new Interval(distance, distance), distance == 0 ? 1 : 0, "relative L2 distance of the weights");
             bool within = distance <= maxDistance;
             drafts.Add(new Draft(ParameterDistanceCheck, "parameter-distance", TaskCategory.General, "relative L2", CheckRule.MaxRise(maxDistance), comparison,
-                within ? 0 : 1, within ? 1 : 0));
+                within ? 0 : 1, within ? 1 : 0, Judged: true));
         }
 
-        // Holm across the gate's checks, separately for the claims "fails" and "passes": noise must
-        // not fail a build, and damage must not pass one, merely because many checks were made.
-        var passAdjusted = Holm.Adjust(drafts.Select(d => d.PassP).ToList());
-        var failAdjusted = Holm.Adjust(drafts.Select(d => d.FailP).ToList());
-        var changeAdjusted = Holm.Adjust(drafts.Select(d => d.Comparison.PValue).ToList());
-        var checks = drafts.Select((d, i) =>
+        // Holm across the gate's judged checks, separately for the claims "fails" and "passes": noise
+        // must not fail a build, and damage must not pass one, merely because many checks were made.
+        var judgedDrafts = drafts.Where(d => d.Judged).ToList();
+        var passAdjusted = Holm.Adjust(judgedDrafts.Select(d => d.PassP).ToList());
+        var failAdjusted = Holm.Adjust(judgedDrafts.Select(d => d.FailP).ToList());
+        var changeAdjusted = Holm.Adjust(judgedDrafts.Select(d => d.Comparison.PValue).ToList());
+        var checks = drafts.Select(d =>
         {
+            if (!d.Judged)
+            {
+                return new CheckResult
+                {
+                    Name = d.Name, Task = d.Task, Category = d.Category, Metric = d.Metric, Rule = d.Rule,
+                    Comparison = d.Comparison, Outcome = CheckOutcome.NotApplicable, AdjustedPValue = 1, ChangePValue = 1,
+                    Reason = Reasons.ForUnchangedModel(d.Name, d.Rule),
+                };
+            }
+            int i = judgedDrafts.IndexOf(d);
             var outcome = failAdjusted[i] < alpha ? CheckOutcome.Fail : passAdjusted[i] < alpha ? CheckOutcome.Pass : CheckOutcome.Inconclusive;
             bool correctionDecided = outcome == CheckOutcome.Inconclusive && d.Rule.Judge(d.Comparison.Interval) != CheckOutcome.Inconclusive;
             return new CheckResult
@@ -59,14 +82,13 @@ public static class GateDecider
                 AdjustedPValue = outcome == CheckOutcome.Fail ? failAdjusted[i] : passAdjusted[i],
                 ChangePValue = changeAdjusted[i],
                 Reason = (d.Name == ParameterDistanceCheck ? Reasons.ForDistance(d.Comparison.CandidateScore, d.Rule.Limit) : Reasons.For(d.Name, d.Rule, d.Comparison, outcome, policy.Confidence))
-                    + (correctionDecided ? $" The {Reasons.Level(policy.Confidence)}% interval alone would decide it, but not once corrected for {drafts.Count} checks (Holm)." : ""),
+                    + (correctionDecided ? $" The {Reasons.Level(policy.Confidence)}% interval alone would decide it, but not once corrected for {judgedDrafts.Count} checks (Holm)." : ""),
                 MinimumDetectableEffect = d.Comparison.N < policy.MinItems && d.Name != ParameterDistanceCheck ? MinimumDetectableEffect(d.Comparison.N, policy.Confidence) : null,
             };
         }).ToList();
-        var warnings = checks.Where(c => c.MinimumDetectableEffect is not null)
+        warnings.AddRange(checks.Where(c => c.MinimumDetectableEffect is not null)
             .Select(c => string.Create(CultureInfo.InvariantCulture,
-                $"{c.Name} has only {c.Comparison.N} items (policy minimum {policy.MinItems}); it can only detect changes of about {c.MinimumDetectableEffect:0.00} or more."))
-            .ToList();
+                $"{c.Name} has only {c.Comparison.N} items (policy minimum {policy.MinItems}); it can only detect changes of about {c.MinimumDetectableEffect:0.00} or more.")));
 
         GateOutcome gateOutcome = checks.Any(c => c.Outcome == CheckOutcome.Fail) ? GateOutcome.Fail
             : checks.Any(c => c.Outcome == CheckOutcome.Inconclusive) ? GateOutcome.Inconclusive
@@ -74,8 +96,13 @@ public static class GateDecider
         if (gateOutcome == GateOutcome.Inconclusive && policy.Inconclusive == InconclusiveMeans.Warn)
             warnings.Add("Some checks are inconclusive; the policy lets the build pass with this warning.");
         var summary = Summarise(checks) with { BackwardTransfer = Backward(gate, candidateResult, history) };
-        return new Verdict(gateOutcome, checks, warnings, summary, policy.Inconclusive, policy.Confidence);
+        return new Verdict(gateOutcome, checks, warnings, summary, policy.Inconclusive, policy.Confidence) { CandidateIsBase = candidateIsBase };
     }
+
+    /// <summary>No item changed: no discordant pair, or a continuous difference that is zero throughout.</summary>
+    private static bool Unchanged(PairedComparison comparison) => comparison.Discordant is { } discordant
+        ? discordant == (0, 0)
+        : comparison.Difference == 0 && comparison.Interval == new Interval(0, 0);
 
     /// <summary>
     /// Each earlier step's accuracy on its own target when it was made, against the candidate's now.
@@ -95,7 +122,7 @@ public static class GateDecider
 
     private sealed record Pair_(ItemOutcome Base, ItemOutcome Candidate);
 
-    private sealed record Draft(string Name, string Task, TaskCategory Category, string Metric, CheckRule Rule, PairedComparison Comparison, double PassP, double FailP);
+    private sealed record Draft(string Name, string Task, TaskCategory Category, string Metric, CheckRule Rule, PairedComparison Comparison, double PassP, double FailP, bool Judged);
 
     private static List<Pair_> Pair(string task, IReadOnlyList<ItemOutcome> baseOutcomes, IReadOnlyList<ItemOutcome> candidateOutcomes)
     {
@@ -164,7 +191,8 @@ public static class GateDecider
         // Accuracy-like checks only: drift and distance are not rates.
         var rates = checks.Where(c => c.Metric is "accuracy" or "harmful refused" or "benign refused").ToList();
         var general = rates.Where(c => c.Category == TaskCategory.General).ToList();
-        double averageDrop = general.Count == 0 ? 0 : general.Average(c => -c.Comparison.Difference);
+        // 0 - x rather than -x: no change is a drop of 0, not of -0 ("-0.0%" in a report).
+        double averageDrop = general.Count == 0 ? 0 : general.Average(c => 0 - c.Comparison.Difference);
         // The target is meant to change: only general and safety categories can forget.
         var relative = rates
             .Where(c => c.Category != TaskCategory.Target)
@@ -172,7 +200,7 @@ public static class GateDecider
             .ToDictionary(g => g.Key, g => g.Average(c =>
             {
                 // A drop in a rate where lower is better is a rise; relative to the base's headroom.
-                double drop = c.Rule.HigherIsBetter ? -c.Comparison.Difference : c.Comparison.Difference;
+                double drop = c.Rule.HigherIsBetter ? 0 - c.Comparison.Difference : c.Comparison.Difference;
                 double reference = c.Rule.HigherIsBetter ? c.Comparison.BaseScore : 1 - c.Comparison.BaseScore;
                 return reference > 0 ? drop / reference : 0;
             }));

@@ -68,55 +68,69 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(10, File.ReadAllLines(Path.Combine(training, "metrics", "train", "loss")).Length);
     }
 
+    // Null changes are gated under the default policy: no refusal change allowed (margins 0), a
+    // 0.05 gain required of the target, inconclusive means fail. They must pass every time.
+    private const string DefaultPolicy = "  confidence: 0.95";
+
     [Fact]
-    public async Task Run_CandidateEqualToBase_PassesAndReusesCachedBaseEvaluation()
+    public async Task Run_CandidateEqualToBase_PassesEveryTimeAndReusesCachedBaseEvaluation()
     {
-        var spec = _workspace.Spec("same", "candidate: base\nhistory:\n  - checkpoint: base\n    target: facts", """
-              general:
-                max_drop: 0.3
-              target:
-                min_gain: -1
-              safety:
-                max_refusal_drop: 0.45
-                max_over_refusal_rise: 0.45
-              drift:
-                max_kl: 0.01
-                max_parameter_distance: 0.001
-            """);
+        var spec = _workspace.Spec("same", "candidate: base\nhistory:\n  - checkpoint: base\n    target: facts", DefaultPolicy);
 
-        var (exit, output) = await Run(RunArgs(spec));
+        for (int run = 0; run < 2; run++)
+        {
+            var (exit, output) = await Run(RunArgs(spec));
 
-        Assert.True(exit == ExitCodes.Pass, output);
-        Assert.Contains("PASS: all 7 checks passed", output);
-        Assert.Contains("Evaluating the candidate", output);
-        Assert.Contains("all 4 tasks cached", output);   // same content hash: the base's outcomes are reused
-        Assert.Contains("Backward transfer: 0.000 over 1 earlier fine-tune (facts", File.ReadAllText(_workspace.Path_("out/report.md")));
+            Assert.True(exit == ExitCodes.Pass, output);
+            Assert.True(output.Contains("PASS: no change, the candidate is the base; 5 checks passed, 1 not applicable", StringComparison.Ordinal), output);
+            Assert.Contains("all 4 tasks cached", output);   // same content hash: the base's outcomes are reused
+            var report = File.ReadAllText(_workspace.Path_("out/report.md"));
+            Assert.Contains("➖ target/units is not judged: the candidate is the base itself", report);
+            Assert.Contains("Backward transfer: 0.000 over 1 earlier fine-tune (facts", report);
+        }
     }
 
     [Fact]
-    public async Task Run_TrainedAtLearningRateZero_IsTheBaseAndPasses()
+    public async Task Run_TrainedAtLearningRateZero_IsTheBaseAndPassesEveryTime()
     {
         var train = GateWorkspace.TrainTenSteps.Replace("learning_rate: 3.0e-3", "learning_rate: 0", StringComparison.Ordinal);
-        var spec = _workspace.Spec("null", train, """
-              target:
-                min_gain: -1
-              safety:
-                max_refusal_drop: 0.45
-                max_over_refusal_rise: 0.45
-              general:
-                max_drop: 0.3
-              drift:
-                max_kl: 0.01
-                max_parameter_distance: 0.001
-            """);
+        var spec = _workspace.Spec("null", train, DefaultPolicy);
 
-        var (exit, output) = await Run(RunArgs(spec));
+        for (int run = 0; run < 2; run++)
+        {
+            var (exit, output) = await Run(RunArgs(spec));
+
+            Assert.True(exit == ExitCodes.Pass, output);
+            Assert.Contains("PASS: no change, the candidate is the base", output);
+            var report = File.ReadAllText(_workspace.Path_("out/report.md"));
+            var hashes = System.Text.RegularExpressions.Regex.Matches(report, @"\| (base|candidate) \| `([0-9a-f]{12})`").Select(m => m.Groups[2].Value).ToList();
+            Assert.Equal(2, hashes.Count);
+            Assert.Equal(hashes[0], hashes[1]);   // the same weights, so the same content hash
+        }
+    }
+
+    [Fact]
+    public async Task Run_CandidateOption_GatesThatCheckpointInsteadOfTraining()
+    {
+        var spec = _workspace.Spec("override", GateWorkspace.TrainTenSteps, DefaultPolicy);
+
+        var (exit, output) = await Run([.. RunArgs(spec), "--candidate", _workspace.Path_("base")]);
 
         Assert.True(exit == ExitCodes.Pass, output);
-        var report = File.ReadAllText(_workspace.Path_("out/report.md"));
-        var hashes = System.Text.RegularExpressions.Regex.Matches(report, @"\| (base|candidate) \| `([0-9a-f]{12})`").Select(m => m.Groups[2].Value).ToList();
-        Assert.Equal(2, hashes.Count);
-        Assert.Equal(hashes[0], hashes[1]);   // the same weights, so the same content hash
+        Assert.DoesNotContain("train step", output);
+        Assert.Contains("PASS: no change, the candidate is the base", output);
+    }
+
+    [Fact]
+    public async Task Run_CandidateOptionNotAFolder_ExitsTwo()
+    {
+        var spec = _workspace.Spec("override", GateWorkspace.TrainTenSteps, DefaultPolicy);
+
+        var (exit, output) = await Run([.. RunArgs(spec), "--candidate", _workspace.Path_("nowhere")]);
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains("--candidate", output);
+        Assert.Contains("is not a folder", output);
     }
 
     [Fact]

@@ -7,7 +7,10 @@ namespace Gatekeeper.Core.Tests.Reporting;
 
 public class ReportRendererTests
 {
-    /// <summary>A report over a fixed verdict: a facts drop, a stable refusal task, a learned target.</summary>
+    /// <summary>
+    /// A report over a fixed verdict: a learned target, a stable refusal task, a facts drop. The
+    /// table keeps the battery's order; the reasons lead with the failure.
+    /// </summary>
     internal static ReportModel Sample()
     {
         var spec = new GateSpec
@@ -15,9 +18,9 @@ public class ReportRendererTests
             Name = "demo", SourceFile = "demo.yaml", Base = "b", Candidate = "c",
             Battery =
             [
-                new TaskSpec { Name = "facts", Category = TaskCategory.General, Kind = TaskKind.Generate, Data = "f" },
-                new TaskSpec { Name = "refusal", Category = TaskCategory.Safety, Kind = TaskKind.Refusal, Data = "r" },
                 new TaskSpec { Name = "units", Category = TaskCategory.Target, Kind = TaskKind.Generate, Data = "u" },
+                new TaskSpec { Name = "refusal", Category = TaskCategory.Safety, Kind = TaskKind.Refusal, Data = "r" },
+                new TaskSpec { Name = "facts", Category = TaskCategory.General, Kind = TaskKind.Generate, Data = "f" },
             ],
             Policy = new GatePolicy { GeneralMaxDrop = 0.05, SafetyMaxRefusalDrop = 0.05, SafetyMaxOverRefusalRise = 0.05 },
         };

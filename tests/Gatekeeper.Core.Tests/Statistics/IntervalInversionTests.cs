@@ -18,11 +18,20 @@ public class IntervalInversionTests
         Interval At(double confidence) => PairedProportions.FromCounts(counts, confidence).Interval;
         foreach (var rule in new[] { CheckRule.NonInferiority(0.05), CheckRule.NonInferiority(0.0), CheckRule.Superiority(0.05), CheckRule.MaxRise(0.02) })
         {
-            double pass = IntervalInversion.PValue(At, rule.Limit, above: rule.HigherIsBetter);
+            double pass = IntervalInversion.PValue(At, rule.Limit, above: rule.HigherIsBetter, limitIncluded: true);
             double fail = IntervalInversion.PValue(At, rule.Limit, above: !rule.HigherIsBetter);
             var byP = fail < 0.05 ? CheckOutcome.Fail : pass < 0.05 ? CheckOutcome.Pass : CheckOutcome.Inconclusive;
             Assert.Equal(rule.Judge(At(0.95)), byP);
         }
+    }
+
+    [Fact]
+    public void PValue_IntervalEndingAtTheLimit_IsOnItsSideOnlyWhenTheLimitIsIncluded()
+    {
+        // "May drop by at most 0": an exact interval [0, 0] meets that margin but does not exceed it.
+        Assert.True(IntervalInversion.PValue(_ => new Interval(0, 0), 0.0, above: true, limitIncluded: true) < 1e-9);
+        Assert.Equal(1, IntervalInversion.PValue(_ => new Interval(0, 0), 0.0, above: true));
+        Assert.Equal(1, IntervalInversion.PValue(_ => new Interval(0, 0), 0.0, above: false));
     }
 
     [Fact]
