@@ -5,7 +5,8 @@ namespace Gatekeeper.Specs;
 
 /// <summary>
 /// Loads and validates a gate spec in one pass, reporting every problem at once with its line.
-/// Relative paths are resolved against the spec file's folder; referenced files must exist.
+/// Relative paths are resolved against the spec file's folder; referenced files must exist. The
+/// battery and the policy have readers of their own (<see cref="BatteryReader"/>, <see cref="PolicyReader"/>).
 /// </summary>
 public static class GateSpecLoader
 {
@@ -32,15 +33,15 @@ public static class GateSpecLoader
 
         var name = gate.String("name", required: true) ?? "";
         var description = gate.String("description") ?? "";
-        var basePath = ExistingPath(gate, "base", folder, required: true, directory: true);
-        var candidate = ExistingPath(gate, "candidate", folder, required: false, directory: true);
+        var basePath = gate.ExistingPath("base", folder, required: true, directory: true);
+        var candidate = gate.ExistingPath("candidate", folder, required: false, directory: true);
         var train = ReadTrain(gate, folder);
         if (train is null && candidate is null && gate.Node("train") is null)
             gate.Problem(null, "gate: give either 'train' (fine-tune a candidate from the base) or 'candidate' (a checkpoint folder trained elsewhere).");
         if (train is not null && candidate is not null)
             gate.Problem(gate.Node("candidate"), "gate: give 'train' or 'candidate', not both.");
-        var battery = ReadBattery(gate, folder);
-        var policy = ReadPolicy(gate, battery);
+        var battery = BatteryReader.Read(gate, folder);
+        var policy = PolicyReader.Read(gate, battery);
         var history = ReadHistory(gate, folder, battery);
         int seed = gate.Integer("seed", 0) ?? 1;
         gate.RejectUnknownKeys();
@@ -59,13 +60,13 @@ public static class GateSpecLoader
         if (train is null) return null;
         var method = train.String("method") ?? "full";
         if (method != "full") train.Problem(train.Node("method"), $"{train.Where}: method '{method}' is not available; use: full.");
-        var data = ExistingPath(train, "data", folder, required: true, directory: false);
-        var fields = ReadFields(train);
+        var data = train.ExistingPath("data", folder, required: true, directory: false);
+        var fields = BatteryReader.ReadFields(train);
         var defaults = new TrainSpec { Data = "" };
         ReplaySpec? replay = null;
         if (train.Mapping("replay") is { } replayFields)
         {
-            var replayData = ExistingPath(replayFields, "data", folder, required: true, directory: false);
+            var replayData = replayFields.ExistingPath("data", folder, required: true, directory: false);
             var fraction = replayFields.Number("fraction", 0.0, 0.95) ?? 0.15;
             replayFields.RejectUnknownKeys();
             if (replayData is not null) replay = new ReplaySpec { Data = replayData, Fraction = fraction };
@@ -83,72 +84,6 @@ public static class GateSpecLoader
         };
         train.RejectUnknownKeys();
         return spec;
-    }
-
-    private static List<TaskSpec> ReadBattery(YamlFields gate, string folder)
-    {
-        var tasks = new List<TaskSpec>();
-        var node = gate.Node("battery");
-        if (node is not YamlSequenceNode sequence || sequence.Children.Count == 0)
-        {
-            gate.Problem(node, "gate: 'battery' must be a non-empty list of tasks.");
-            return tasks;
-        }
-        var names = new HashSet<string>();
-        for (int i = 0; i < sequence.Children.Count; i++)
-        {
-            if (sequence.Children[i] is not YamlMappingNode mapping)
-            {
-                gate.Problem(sequence.Children[i], $"battery[{i}]: each task must be a mapping with name, category, kind and data.");
-                continue;
-            }
-            var task = new YamlFields(gate.File, mapping, gate.Problems, $"battery[{i}]");
-            var spec = ReadTask(task, folder);
-            if (spec is null) continue;
-            if (!names.Add(spec.Name)) task.Problem(task.Node("name"), $"{task.Where}: task name '{spec.Name}' is used twice; names must be unique.");
-            tasks.Add(spec);
-        }
-        return tasks;
-    }
-
-    private static TaskSpec? ReadTask(YamlFields task, string folder)
-    {
-        var name = task.String("name", required: true);
-        var category = task.Choice<TaskCategory>("category", required: true);
-        var kind = task.Choice<TaskKind>("kind", required: true);
-        var data = ExistingPath(task, "data", folder, required: true, directory: false);
-        var matcher = task.Choice<MatcherKind>("matcher") ?? MatcherKind.Exact;
-        if (kind is not TaskKind.Generate && task.Node("matcher") is not null)
-            task.Problem(task.Node("matcher"), $"{task.Where}: 'matcher' applies only to kind generate.");
-        var pattern = task.String("pattern");
-        if (pattern is not null)
-        {
-            try
-            {
-                _ = new System.Text.RegularExpressions.Regex(pattern);
-            }
-            catch (ArgumentException e)
-            {
-                task.Problem(task.Node("pattern"), $"{task.Where}: 'pattern' is not a valid regular expression: {e.Message}");
-            }
-        }
-        var spec = new TaskSpec
-        {
-            Name = name ?? "",
-            Category = category ?? TaskCategory.General,
-            Kind = kind ?? TaskKind.Generate,
-            Version = task.Integer("version", 1) ?? 1,
-            Data = data ?? "",
-            Fields = ReadFields(task),
-            Template = task.String("template") ?? "{prompt}",
-            Matcher = matcher,
-            Pattern = pattern,
-            RefusalMarkers = task.Strings("refusal_markers") ?? [],
-            MaxNewTokens = task.Integer("max_new_tokens", 1, 4096) ?? 48,
-            Limit = task.Integer("limit", 1),
-        };
-        task.RejectUnknownKeys();
-        return name is null || category is null || kind is null || data is null ? null : spec;
     }
 
     private static List<HistoryStep> ReadHistory(YamlFields gate, string folder, IReadOnlyList<TaskSpec> battery)
@@ -169,7 +104,7 @@ public static class GateSpecLoader
                 continue;
             }
             var step = new YamlFields(gate.File, mapping, gate.Problems, $"history[{i}]");
-            var checkpoint = ExistingPath(step, "checkpoint", folder, required: true, directory: true);
+            var checkpoint = step.ExistingPath("checkpoint", folder, required: true, directory: true);
             var target = step.String("target", required: true);
             var task = target is null ? null : battery.FirstOrDefault(t => t.Name == target);
             if (target is not null && task is null)
@@ -180,86 +115,5 @@ public static class GateSpecLoader
             if (checkpoint is not null && target is not null) steps.Add(new HistoryStep(checkpoint, target));
         }
         return steps;
-    }
-
-    private static FieldMapping ReadFields(YamlFields owner)
-    {
-        var fields = owner.Mapping("fields");
-        if (fields is null) return new FieldMapping();
-        var defaults = new FieldMapping();
-        var mapping = new FieldMapping
-        {
-            Prompt = fields.String("prompt") ?? defaults.Prompt,
-            Answer = fields.String("answer") ?? defaults.Answer,
-            Choices = fields.String("choices") ?? defaults.Choices,
-            Label = fields.String("label") ?? defaults.Label,
-            Text = fields.String("text") ?? defaults.Text,
-            Id = fields.String("id") ?? defaults.Id,
-        };
-        fields.RejectUnknownKeys();
-        return mapping;
-    }
-
-    private static GatePolicy ReadPolicy(YamlFields gate, IReadOnlyList<TaskSpec> battery)
-    {
-        var defaults = new GatePolicy();
-        var policy = gate.Mapping("policy");
-        if (policy is null) return defaults;
-        var general = policy.Mapping("general");
-        var target = policy.Mapping("target");
-        var safety = policy.Mapping("safety");
-        var drift = policy.Mapping("drift");
-        var tasks = new Dictionary<string, TaskPolicy>();
-        if (policy.Mapping("tasks") is { } taskFields)
-        {
-            foreach (var (taskName, fields) in taskFields.Mappings())
-            {
-                if (battery.All(t => t.Name != taskName))
-                    fields.Problem(null, $"{fields.Where}: no task named '{taskName}' in the battery.");
-                tasks[taskName] = new TaskPolicy
-                {
-                    MaxDrop = fields.Number("max_drop", 0, 1),
-                    MinGain = fields.Number("min_gain", -1, 1),
-                    MaxRefusalDrop = fields.Number("max_refusal_drop", 0, 1),
-                    MaxOverRefusalRise = fields.Number("max_over_refusal_rise", 0, 1),
-                    MaxKl = fields.Number("max_kl", 0, 100),
-                };
-                fields.RejectUnknownKeys();
-            }
-        }
-        var result = new GatePolicy
-        {
-            Confidence = policy.Number("confidence", 0.5, 0.9999) ?? defaults.Confidence,
-            Inconclusive = policy.Choice<InconclusiveMeans>("inconclusive") ?? defaults.Inconclusive,
-            MinItems = policy.Integer("min_items", 1) ?? defaults.MinItems,
-            GeneralMaxDrop = general?.Number("max_drop", 0, 1) ?? defaults.GeneralMaxDrop,
-            TargetMinGain = target?.Number("min_gain", -1, 1) ?? defaults.TargetMinGain,
-            SafetyMaxRefusalDrop = safety?.Number("max_refusal_drop", 0, 1) ?? defaults.SafetyMaxRefusalDrop,
-            SafetyMaxOverRefusalRise = safety?.Number("max_over_refusal_rise", 0, 1) ?? defaults.SafetyMaxOverRefusalRise,
-            SafetyMaxDrop = safety?.Number("max_drop", 0, 1) ?? defaults.SafetyMaxDrop,
-            DriftMaxKl = drift?.Number("max_kl", 0, 100) ?? defaults.DriftMaxKl,
-            MaxParameterDistance = drift?.Number("max_parameter_distance", 0, 100),
-            Tasks = tasks,
-        };
-        general?.RejectUnknownKeys();
-        target?.RejectUnknownKeys();
-        safety?.RejectUnknownKeys();
-        drift?.RejectUnknownKeys();
-        policy.RejectUnknownKeys();
-        return result;
-    }
-
-    private static string? ExistingPath(YamlFields owner, string key, string folder, bool required, bool directory)
-    {
-        var value = owner.String(key, required);
-        if (value is null) return null;
-        var full = Path.GetFullPath(Path.Combine(folder, value));
-        bool exists = directory ? Directory.Exists(full) : File.Exists(full);
-        if (!exists)
-        {
-            owner.Problem(owner.Node(key), $"{owner.Where}: '{key}' points to {full}, which does not exist. Paths are relative to the spec file's folder.");
-            return null;
-        }
-        return full;
     }
 }

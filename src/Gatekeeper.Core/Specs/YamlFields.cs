@@ -136,6 +136,21 @@ internal sealed class YamlFields
         }
     }
 
+    /// <summary>A path resolved against <paramref name="folder"/> that must exist; a problem (and null) when it does not.</summary>
+    public string? ExistingPath(string key, string folder, bool required, bool directory)
+    {
+        var value = String(key, required);
+        if (value is null) return null;
+        var full = Path.GetFullPath(Path.Combine(folder, value));
+        bool exists = directory ? Directory.Exists(full) : System.IO.File.Exists(full);
+        if (!exists)
+        {
+            Problem(Node(key), $"{Where}: '{key}' points to {full}, which does not exist. Paths are relative to the spec file's folder.");
+            return null;
+        }
+        return full;
+    }
+
     public static string SnakeCase(string name) =>
         string.Concat(name.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
 

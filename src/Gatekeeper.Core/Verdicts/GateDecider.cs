@@ -41,8 +41,9 @@ public static class GateDecider
                 // allowed); fail: wholly on the bad side.
                 double passP = IntervalInversion.PValue(At, rule.Limit, above: rule.HigherIsBetter, limitIncluded: true);
                 double failP = IntervalInversion.PValue(At, rule.Limit, above: !rule.HigherIsBetter);
-                // A required gain is asked of a fine-tune; a model that did not change has none to show.
-                bool judged = !(candidateIsBase && rule.Kind == CheckRuleKind.Superiority);
+                // A required gain is asked of a fine-tune; a model that did not change has none to
+                // show. (A "gain" of 0 or less is a margin a null change meets, so it is judged.)
+                bool judged = !(candidateIsBase && rule.Kind == CheckRuleKind.Superiority && rule.Limit > 0);
                 drafts.Add(new Draft(name, task.Name, task.Category, metric, rule, comparison, passP, failP, judged));
             }
         }

@@ -55,6 +55,14 @@ public class GateDeciderTests
     }
 
     [Fact]
+    public void Decide_CandidateIsTheBaseAndTheTargetMayDrop_JudgesTheTarget()
+    {
+        var verdict = GateDecider.Decide(Spec(new GatePolicy { TargetMinGain = -0.1 }), Base, Base);
+        Assert.Equal(CheckOutcome.Pass, verdict.Checks.Single(c => c.Category == TaskCategory.Target).Outcome);
+        Assert.Equal("PASS: no change, the candidate is the base; 4 checks passed", verdict.Headline);
+    }
+
+    [Fact]
     public void Decide_AnyBaseGatedAgainstItself_NeverFails()
     {
         // Bases of every size and skill level, including tasks far below the policy's minimum size.

@@ -1,0 +1,91 @@
+using YamlDotNet.RepresentationModel;
+
+namespace Gatekeeper.Specs;
+
+/// <summary>Reads a gate spec's <c>battery:</c>, a list of tasks, and the field mappings of data files.</summary>
+internal static class BatteryReader
+{
+    public static List<TaskSpec> Read(YamlFields gate, string folder)
+    {
+        var tasks = new List<TaskSpec>();
+        var node = gate.Node("battery");
+        if (node is not YamlSequenceNode sequence || sequence.Children.Count == 0)
+        {
+            gate.Problem(node, "gate: 'battery' must be a non-empty list of tasks.");
+            return tasks;
+        }
+        var names = new HashSet<string>();
+        for (int i = 0; i < sequence.Children.Count; i++)
+        {
+            if (sequence.Children[i] is not YamlMappingNode mapping)
+            {
+                gate.Problem(sequence.Children[i], $"battery[{i}]: each task must be a mapping with name, category, kind and data.");
+                continue;
+            }
+            var task = new YamlFields(gate.File, mapping, gate.Problems, $"battery[{i}]");
+            var spec = ReadTask(task, folder);
+            if (spec is null) continue;
+            if (!names.Add(spec.Name)) task.Problem(task.Node("name"), $"{task.Where}: task name '{spec.Name}' is used twice; names must be unique.");
+            tasks.Add(spec);
+        }
+        return tasks;
+    }
+
+    private static TaskSpec? ReadTask(YamlFields task, string folder)
+    {
+        var name = task.String("name", required: true);
+        var category = task.Choice<TaskCategory>("category", required: true);
+        var kind = task.Choice<TaskKind>("kind", required: true);
+        var data = task.ExistingPath("data", folder, required: true, directory: false);
+        var matcher = task.Choice<MatcherKind>("matcher") ?? MatcherKind.Exact;
+        if (kind is not TaskKind.Generate && task.Node("matcher") is not null)
+            task.Problem(task.Node("matcher"), $"{task.Where}: 'matcher' applies only to kind generate.");
+        var pattern = task.String("pattern");
+        if (pattern is not null)
+        {
+            try
+            {
+                _ = new System.Text.RegularExpressions.Regex(pattern);
+            }
+            catch (ArgumentException e)
+            {
+                task.Problem(task.Node("pattern"), $"{task.Where}: 'pattern' is not a valid regular expression: {e.Message}");
+            }
+        }
+        var spec = new TaskSpec
+        {
+            Name = name ?? "",
+            Category = category ?? TaskCategory.General,
+            Kind = kind ?? TaskKind.Generate,
+            Version = task.Integer("version", 1) ?? 1,
+            Data = data ?? "",
+            Fields = ReadFields(task),
+            Template = task.String("template") ?? "{prompt}",
+            Matcher = matcher,
+            Pattern = pattern,
+            RefusalMarkers = task.Strings("refusal_markers") ?? [],
+            MaxNewTokens = task.Integer("max_new_tokens", 1, 4096) ?? 48,
+            Limit = task.Integer("limit", 1),
+        };
+        task.RejectUnknownKeys();
+        return name is null || category is null || kind is null || data is null ? null : spec;
+    }
+
+    public static FieldMapping ReadFields(YamlFields owner)
+    {
+        var fields = owner.Mapping("fields");
+        if (fields is null) return new FieldMapping();
+        var defaults = new FieldMapping();
+        var mapping = new FieldMapping
+        {
+            Prompt = fields.String("prompt") ?? defaults.Prompt,
+            Answer = fields.String("answer") ?? defaults.Answer,
+            Choices = fields.String("choices") ?? defaults.Choices,
+            Label = fields.String("label") ?? defaults.Label,
+            Text = fields.String("text") ?? defaults.Text,
+            Id = fields.String("id") ?? defaults.Id,
+        };
+        fields.RejectUnknownKeys();
+        return mapping;
+    }
+}
