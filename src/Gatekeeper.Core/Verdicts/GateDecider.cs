@@ -82,7 +82,7 @@ public static class GateDecider
                 Comparison = d.Comparison, Outcome = outcome,
                 AdjustedPValue = outcome == CheckOutcome.Fail ? failAdjusted[i] : passAdjusted[i],
                 ChangePValue = changeAdjusted[i],
-                Reason = (d.Name == ParameterDistanceCheck ? Reasons.ForDistance(d.Comparison.CandidateScore, d.Rule.Limit) : Reasons.For(d.Name, d.Rule, d.Comparison, outcome, policy.Confidence))
+                Reason = (d.Name == ParameterDistanceCheck ? Reasons.ForDistance(d.Comparison.CandidateScore, d.Rule.Limit) : Reasons.For(d.Name, d.Metric, d.Rule, d.Comparison, outcome, policy.Confidence))
                     + (correctionDecided ? $" The {Reasons.Level(policy.Confidence)}% interval alone would decide it, but not once corrected for {judgedDrafts.Count} checks (Holm)." : ""),
                 MinimumDetectableEffect = d.Comparison.N < policy.MinItems && d.Name != ParameterDistanceCheck ? MinimumDetectableEffect(d.Comparison.N, policy.Confidence) : null,
             };

@@ -6,9 +6,10 @@ namespace Gatekeeper.Verdicts;
 /// <summary>One plain sentence per check, as a release manager would want to read it.</summary>
 public static class Reasons
 {
-    public static string For(string name, CheckRule rule, PairedComparison c, CheckOutcome outcome, double confidence)
+    public static string For(string name, string metric, CheckRule rule, PairedComparison c, CheckOutcome outcome, double confidence)
     {
         string level = Level(confidence);
+        string counts = Counts(metric, c) is { } k ? k + "; " : "";
         if (c.N == 0) return $"{name}: no items to compare.";
         switch (rule.Kind)
         {
@@ -16,7 +17,7 @@ public static class Reasons
             {
                 double margin = -rule.Limit;
                 string change = Change(c.Difference, "dropped", "rose");
-                string ci = Ci(-c.Interval.Upper, -c.Interval.Lower, level, "drop");
+                string ci = counts + Ci(-c.Interval.Upper, -c.Interval.Lower, level, "drop");
                 return outcome switch
                 {
                     CheckOutcome.Fail => $"{name} {change} ({ci}), more than the {F(margin)} allowed.",
@@ -27,7 +28,7 @@ public static class Reasons
             case CheckRuleKind.Superiority:
             {
                 string change = Change(c.Difference, "dropped", "gained");
-                string ci = Ci(c.Interval.Lower, c.Interval.Upper, level, "gain");
+                string ci = counts + Ci(c.Interval.Lower, c.Interval.Upper, level, "gain");
                 return outcome switch
                 {
                     CheckOutcome.Fail => $"{name} {change} ({ci}), less than the {F(rule.Limit)} gain required.",
@@ -38,7 +39,7 @@ public static class Reasons
             default:
             {
                 string change = Change(c.Difference, "fell", "rose");
-                string ci = Ci(c.Interval.Lower, c.Interval.Upper, level, "rise");
+                string ci = counts + Ci(c.Interval.Lower, c.Interval.Upper, level, "rise");
                 return outcome switch
                 {
                     CheckOutcome.Fail => $"{name} {change} ({ci}), more than the {F(rule.Limit)} allowed.",
@@ -66,6 +67,14 @@ public static class Reasons
     {
         if (Math.Abs(difference) < 0.005) return "did not change measurably";
         return difference < 0 ? $"{down} {F(-difference)}" : $"{up} {F(difference)}";
+    }
+
+    /// <summary>"270 → 180 of 300 right": the counts behind a rate, which say more than the rate to most readers.</summary>
+    private static string? Counts(string metric, PairedComparison c)
+    {
+        if (c.Discordant is null || c.N == 0) return null;
+        string what = metric == "accuracy" ? "right" : "refused";
+        return string.Create(CultureInfo.InvariantCulture, $"{Math.Round(c.BaseScore * c.N)} → {Math.Round(c.CandidateScore * c.N)} of {c.N} {what}");
     }
 
     private static string Ci(double lower, double upper, string level, string of) => $"{level}% CI of the {of} {F(lower)} to {F(upper)}";

@@ -124,7 +124,7 @@ public class GateDeciderTests
         Assert.Equal(CheckOutcome.Fail, facts.Outcome);
         Assert.Equal(GateOutcome.Fail, verdict.Outcome);
         Assert.Equal(ExitCodes.GateFailed, verdict.ExitCode);
-        Assert.StartsWith("general/facts dropped 0.30 (95% CI of the drop 0.", facts.Reason);
+        Assert.StartsWith("general/facts dropped 0.30 (270 → 180 of 300 right; 95% CI of the drop 0.", facts.Reason);
         Assert.EndsWith("more than the 0.05 allowed.", facts.Reason);
     }
 
