@@ -37,7 +37,7 @@ internal static class VerdictTable
         _ => "[yellow]inconclusive[/]",
     };
 
-    private static string F(double v) => double.IsNaN(v) ? "-" : v.ToString("0.000", CultureInfo.InvariantCulture);
+    private static string F(double v) => double.IsNaN(v) ? "-" : v.ToString("0.000;-0.000;0.000", CultureInfo.InvariantCulture);
 
     private static string S(double v) => v.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture);
 }

@@ -132,7 +132,7 @@ public static class ReportRenderer
         return $"{Score(rate)} ({Score(interval.Lower)}–{Score(interval.Upper)})";
     }
 
-    private static string Score(double value) => double.IsNaN(value) ? "–" : value.ToString("0.000", CultureInfo.InvariantCulture);
+    private static string Score(double value) => double.IsNaN(value) ? "–" : value.ToString("0.000;-0.000;0.000", CultureInfo.InvariantCulture);
 
     private static string Signed(double value) => value.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture);
 

@@ -84,9 +84,10 @@ public static class Reasons
         ? $"The weights moved {F3(distance)} of the base's norm (relative L2), within the {F3(ceiling)} allowed."
         : $"The weights moved {F3(distance)} of the base's norm (relative L2), more than the {F3(ceiling)} allowed.";
 
-    private static string F3(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
+    private static string F3(double value) => value.ToString("0.000;-0.000;0.000", CultureInfo.InvariantCulture);
 
     public static string Level(double confidence) => (confidence * 100).ToString("0.#", CultureInfo.InvariantCulture);
 
-    public static string F(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
+    /// <summary>Two decimals; a value that rounds to zero reads "0.00", never "-0.00".</summary>
+    public static string F(double value) => value.ToString("0.00;-0.00;0.00", CultureInfo.InvariantCulture);
 }

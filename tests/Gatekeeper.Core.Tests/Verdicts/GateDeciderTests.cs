@@ -172,6 +172,13 @@ public class GateDeciderTests
     }
 
     [Theory]
+    [InlineData(-0.001, "0.00")]
+    [InlineData(-0.004, "0.00")]
+    [InlineData(-0.006, "-0.01")]
+    [InlineData(0.314, "0.31")]
+    public void Reasons_FormatNumbersWithoutNegativeZero(double value, string expected) => Assert.Equal(expected, Reasons.F(value));
+
+    [Theory]
     [InlineData(-0.01, 0.03, CheckOutcome.Pass)]
     [InlineData(-0.09, -0.06, CheckOutcome.Fail)]
     [InlineData(-0.07, 0.01, CheckOutcome.Inconclusive)]
