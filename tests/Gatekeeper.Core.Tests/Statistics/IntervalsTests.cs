@@ -27,21 +27,86 @@ public class IntervalsTests
         Assert.Equal(0.5962, interval.Upper, 4);
     }
 
-    [Fact]
-    public void Newcombe_UncorrelatedTable_ReducesToTheUnpairedHybridScoreInterval()
+    [Theory]
+    [InlineData(200)]
+    [InlineData(30)]
+    public void Tango_NoDiscordantPairs_IsPlusMinusZSquaredOverNPlusZSquared(int n)
     {
-        // both*neither == baseOnly*candidateOnly makes phi 0; the interval is then Newcombe's
-        // unpaired method 10, built here from two Wilson intervals by hand.
-        var c = PairedProportions.FromCounts(both: 20, baseOnly: 20, candidateOnly: 10, neither: 10, confidence: 0.95);
-        var wBase = Wilson.For(40, 60, 0.95);
-        var wCandidate = Wilson.For(30, 60, 0.95);
-        double pBase = 40.0 / 60, pCandidate = 30.0 / 60;
-        Assert.Equal(pCandidate - pBase - Math.Sqrt(Math.Pow(pCandidate - wCandidate.Lower, 2) + Math.Pow(wBase.Upper - pBase, 2)), c.Interval.Lower, 10);
-        Assert.Equal(pCandidate - pBase + Math.Sqrt(Math.Pow(wCandidate.Upper - pCandidate, 2) + Math.Pow(pBase - wBase.Lower, 2)), c.Interval.Upper, 10);
+        // With b = c = 0 the score equation solves by hand: T(delta) = -sqrt(n delta / (1 - delta))
+        // above 0 and sqrt(-n delta / (1 + delta)) below, so the bounds are -+z^2 / (n + z^2).
+        double z2 = Math.Pow(Normal.TwoSidedCritical(0.95), 2);
+        var interval = PairedProportions.FromCounts(both: n / 2, baseOnly: 0, candidateOnly: 0, neither: n - n / 2, confidence: 0.95).Interval;
+        Assert.Equal(-z2 / (n + z2), interval.Lower, 9);
+        Assert.Equal(z2 / (n + z2), interval.Upper, 9);
     }
 
     [Fact]
-    public void Newcombe_Coverage_IsAtLeastNominalMinusTwoPoints()
+    public void Tango_ZeroIsInTheInterval_ExactlyWhenMcNemarsScoreTestAccepts()
+    {
+        // At delta 0 Tango's statistic is McNemar's (c - b) / sqrt(b + c).
+        double z = Normal.TwoSidedCritical(0.95);
+        for (int b = 0; b <= 30; b++)
+        {
+            for (int c = 0; c <= 30; c++)
+            {
+                if (b + c == 0) continue;
+                var interval = TangoInterval.For(b, c, 120, 0.95);
+                bool accepts = Math.Abs(c - b) / Math.Sqrt(b + c) <= z;
+                Assert.True(accepts == interval.Contains(0), $"b {b}, c {c}: [{interval.Lower}, {interval.Upper}]");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(12, 3, 90)]
+    [InlineData(0, 9, 40)]
+    [InlineData(40, 20, 160)]
+    public void Tango_BoundsSolveTheScoreEquation(int baseOnly, int candidateOnly, int n)
+    {
+        double z = Normal.TwoSidedCritical(0.95);
+        var interval = TangoInterval.For(baseOnly, candidateOnly, n, 0.95);
+        Assert.Equal(z, TangoInterval.Statistic(baseOnly, candidateOnly, n, interval.Lower), 6);
+        Assert.Equal(-z, TangoInterval.Statistic(baseOnly, candidateOnly, n, interval.Upper), 6);
+        Assert.Equal(-1, TangoInterval.For(n, 0, n, 0.95).Lower);   // every item lost: the drop can be total
+    }
+
+    [Fact]
+    public void Tango_ExactCoverage_IsAtLeastNominalMinusTwoPoints()
+    {
+        // Coverage computed exactly, summing the multinomial probability of every (b, c) whose
+        // interval holds the true difference. The grid includes one-sided forgetting (the
+        // candidate loses items and gains none), where square-and-add intervals fall far short.
+        foreach (int n in new[] { 50, 125, 300 })
+        foreach (double pBaseOnly in new[] { 0.0, 0.01, 0.03, 0.1 })
+        foreach (double pCandidateOnly in new[] { 0.0, 0.01, 0.03 })
+        {
+            double coverage = ExactCoverage(n, pBaseOnly, pCandidateOnly);
+            Assert.True(coverage >= 0.93, $"n {n}, base only {pBaseOnly}, candidate only {pCandidateOnly}: coverage {coverage:0.0000}");
+        }
+    }
+
+    private static double ExactCoverage(int n, double pBaseOnly, double pCandidateOnly)
+    {
+        double truth = pCandidateOnly - pBaseOnly, covered = 0;
+        int Reach(double p) => Math.Min(n, (int)(n * p + 8 * Math.Sqrt(n * p + 1) + 10));
+        for (int b = 0; b <= Reach(pBaseOnly); b++)
+        {
+            for (int c = 0; c <= Math.Min(Reach(pCandidateOnly), n - b); c++)
+            {
+                double logP = LogFactorial(n) - LogFactorial(b) - LogFactorial(c) - LogFactorial(n - b - c)
+                    + Term(b, pBaseOnly) + Term(c, pCandidateOnly) + Term(n - b - c, 1 - pBaseOnly - pCandidateOnly);
+                if (TangoInterval.For(b, c, n, 0.95).Contains(truth)) covered += Math.Exp(logP);
+            }
+        }
+        return covered;
+    }
+
+    private static double Term(int k, double p) => k == 0 ? 0 : p <= 0 ? double.NegativeInfinity : k * Math.Log(p);
+
+    private static double LogFactorial(int k) => Enumerable.Range(1, k).Sum(i => Math.Log(i));
+
+    [Fact]
+    public void Tango_SimulatedCoverage_IsAtLeastNominalMinusTwoPoints()
     {
         // 1000 simulated paired datasets of 200 items: base right 80%, candidate loses 30% of
         // those and gains 10% of the rest, so the true difference is 0.8*(-0.3) + 0.2*0.1 = -0.22.

@@ -197,9 +197,9 @@ public class GateDeciderCorrectionTests
         var spec = new GateSpec { Name = "g", SourceFile = "g.yaml", Base = "b", Candidate = "c", Battery = tasks, Policy = new GatePolicy { GeneralMaxDrop = 0.05 } };
         ItemOutcome O(string task, int i, bool correct) => new() { Task = task, ItemId = $"{task}-{i}", Prompt = "", Expected = "", Output = "", Correct = correct };
         var baseOutcomes = tasks.SelectMany(t => Enumerable.Range(0, 300).Select(i => O(t.Name, i, i % 5 != 0))).ToList();
-        // t0 forgets 26 of the base's 240 right answers, a drop of 0.087.
+        // t0 forgets 24 of the base's 240 right answers, a drop of 0.08.
         var candidateOutcomes = tasks.SelectMany(t => Enumerable.Range(0, 300).Select(i =>
-            O(t.Name, i, t.Name == "t0" ? i % 5 != 0 && !(i % 5 == 1 && i < 130) : i % 5 != 0))).ToList();
+            O(t.Name, i, t.Name == "t0" ? i % 5 != 0 && !(i % 5 == 1 && i < 120) : i % 5 != 0))).ToList();
         var verdict = GateDecider.Decide(spec, new BatteryResult("a", baseOutcomes), new BatteryResult("b", candidateOutcomes));
         var t0 = verdict.Checks.Single(c => c.Task == "t0");
         var alone = CheckRule.NonInferiority(0.05).Judge(t0.Comparison.Interval);
