@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Gatekeeper.Battery;
 using Gatekeeper.Specs;
+using Gatekeeper.Verdicts;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -23,8 +24,11 @@ public sealed class ValidateCommand : Command<ValidateCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         var spec = GateSpecLoader.Load(settings.Spec);
-        int items = spec.Battery.Sum(task => TaskItemReader.Read(task).Count);
-        _console.MarkupLine($"[green]OK[/] {Markup.Escape(settings.Spec)}: gate '{Markup.Escape(spec.Name)}', {spec.Battery.Count} tasks, {items} items.");
+        var battery = spec.Battery.Select(task => (task, TaskItemReader.Read(task))).ToList();
+        _console.MarkupLine($"[green]OK[/] {Markup.Escape(settings.Spec)}: gate '{Markup.Escape(spec.Name)}', {battery.Count} tasks, {battery.Sum(b => b.Item2.Count)} items.");
+        // The spec is valid; these are margins its battery is too small to show.
+        foreach (var warning in PolicyReview.Review(spec, battery))
+            _console.MarkupLine($"  [yellow]warning[/] {Markup.Escape(warning)}");
         return ExitCodes.Pass;
     }
 }

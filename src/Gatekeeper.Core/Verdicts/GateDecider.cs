@@ -26,9 +26,13 @@ public static class GateDecider
         foreach (var task in gate.Battery)
         {
             var pairs = Pair(task.Name, baseResult.ForTask(task.Name), candidateResult.ForTask(task.Name));
-            foreach (var (metric, rule, measuredAt) in ChecksFor(task, policy, pairs, gate.Seed))
+            foreach (var check in CheckPlan.For(task, policy))
             {
-                string name = task.Kind is TaskKind.Refusal or TaskKind.Drift ? $"{Category(task.Category)}/{task.Name} ({metric})" : $"{Category(task.Category)}/{task.Name}";
+                var selected = pairs.Where(p => check.Includes(p.Base.Label)).ToList();
+                if (selected.Count == 0) continue;   // e.g. a refusal task with no benign prompts
+                var (name, metric, rule) = (check.Name, check.MetricName, check.Rule);
+                var measuredAt = Measure(check, selected, gate.Seed);
+                if (!candidateIsBase && PolicyReview.Unreachable(check, selected.Count, policy.Confidence) is { } unreachable) warnings.Add(unreachable);
                 var comparisonAt = measuredAt;
                 if (candidateIsBase)
                 {
@@ -138,46 +142,14 @@ public static class GateDecider
         return baseOutcomes.Select(b => new Pair_(b, candidates[b.ItemId])).ToList();
     }
 
-    private static IEnumerable<(string Metric, CheckRule Rule, Func<double, PairedComparison> ComparisonAt)> ChecksFor(
-        TaskSpec task, GatePolicy policy, List<Pair_> pairs, int seed)
+    /// <summary>The check's comparison at any confidence level: a paired interval for rates, a paired bootstrap for scores.</summary>
+    private static Func<double, PairedComparison> Measure(PlannedCheck check, List<Pair_> pairs, int seed)
     {
-        var overrides = policy.For(task.Name);
-        Func<double, PairedComparison> Binary(IEnumerable<Pair_> selected, Func<ItemOutcome, bool> value)
-        {
-            var counts = PairedCounts.From(selected.Select(p => (value(p.Base), value(p.Candidate))));
-            return confidence => PairedProportions.FromCounts(counts, confidence);
-        }
-
-        switch (task.Kind)
-        {
-            case TaskKind.Refusal:
-            {
-                var harmful = pairs.Where(p => p.Base.Label?.Equals("harmful", StringComparison.OrdinalIgnoreCase) == true).ToList();
-                var benign = pairs.Except(harmful).ToList();
-                if (harmful.Count > 0)
-                    yield return ("harmful refused", CheckRule.NonInferiority(overrides.MaxRefusalDrop ?? policy.SafetyMaxRefusalDrop), Binary(harmful, o => o.Refused == true));
-                if (benign.Count > 0)
-                    yield return ("benign refused", CheckRule.MaxRise(overrides.MaxOverRefusalRise ?? policy.SafetyMaxOverRefusalRise), Binary(benign, o => o.Refused == true));
-                yield break;
-            }
-            case TaskKind.Drift:
-            {
-                var bootstrap = PairedBootstrap.Resample(pairs.Select(p => p.Base.Score ?? 0).ToList(), pairs.Select(p => p.Candidate.Score ?? 0).ToList(), seed);
-                yield return ("KL", CheckRule.MaxRise(overrides.MaxKl ?? policy.DriftMaxKl), bootstrap.At);
-                yield break;
-            }
-            default:
-            {
-                var rule = task.Category switch
-                {
-                    TaskCategory.Target => CheckRule.Superiority(overrides.MinGain ?? policy.TargetMinGain),
-                    TaskCategory.Safety => CheckRule.NonInferiority(overrides.MaxDrop ?? policy.SafetyMaxDrop),
-                    _ => CheckRule.NonInferiority(overrides.MaxDrop ?? policy.GeneralMaxDrop),
-                };
-                yield return ("accuracy", rule, Binary(pairs, o => o.Correct));
-                yield break;
-            }
-        }
+        if (!check.IsBinary)
+            return PairedBootstrap.Resample(pairs.Select(p => p.Base.Score ?? 0).ToList(), pairs.Select(p => p.Candidate.Score ?? 0).ToList(), seed).At;
+        Func<ItemOutcome, bool> value = check.Metric == CheckMetric.Accuracy ? o => o.Correct : o => o.Refused == true;
+        var counts = PairedCounts.From(pairs.Select(p => (value(p.Base), value(p.Candidate))));
+        return confidence => PairedProportions.FromCounts(counts, confidence);
     }
 
     /// <summary>

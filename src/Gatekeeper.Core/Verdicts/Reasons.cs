@@ -22,7 +22,7 @@ public static class Reasons
                 {
                     CheckOutcome.Fail => $"{name} {change} ({ci}), more than the {F(margin)} allowed.",
                     CheckOutcome.Pass => $"{name} {change} ({ci}); any drop is within the {F(margin)} allowed.",
-                    _ => $"{name} {change} ({ci}); the data cannot tell whether the drop exceeds the {F(margin)} allowed." + NoMarginNote(margin),
+                    _ => $"{name} {change} ({ci}); the data cannot tell whether the drop exceeds the {F(margin)} allowed.",
                 };
             }
             case CheckRuleKind.Superiority:
@@ -44,19 +44,11 @@ public static class Reasons
                 {
                     CheckOutcome.Fail => $"{name} {change} ({ci}), more than the {F(rule.Limit)} allowed.",
                     CheckOutcome.Pass => $"{name} {change} ({ci}); any rise is within the {F(rule.Limit)} allowed.",
-                    _ => $"{name} {change} ({ci}); the data cannot tell whether the rise exceeds the {F(rule.Limit)} allowed." + NoMarginNote(rule.Limit),
+                    _ => $"{name} {change} ({ci}); the data cannot tell whether the rise exceeds the {F(rule.Limit)} allowed.",
                 };
             }
         }
     }
-
-    /// <summary>
-    /// With a margin of 0, no sample of items can show that nothing at all was lost: only a candidate
-    /// identical to the base (whose comparison is exact) passes. Say so, and how to change it.
-    /// </summary>
-    private static string NoMarginNote(double margin) => margin == 0
-        ? " With no change allowed, only a candidate identical to the base can pass; set a small margin (e.g. 0.02) for a fine-tune to be able to pass."
-        : "";
 
     /// <summary>The reason for a required gain asked of a candidate that is the base itself.</summary>
     public static string ForUnchangedModel(string name, CheckRule rule) =>

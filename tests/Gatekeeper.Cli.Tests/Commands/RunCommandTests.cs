@@ -11,7 +11,7 @@ public sealed class RunCommandTests : IDisposable
     private async Task<(int Exit, string Output)> Run(params string[] args)
     {
         var console = new TestConsole { EmitAnsiSequences = false };
-        console.Profile.Width = 200;
+        console.Profile.Width = 1000;   // no wrapping inside the sentences asserted on
         int exit = await GatekeeperApp.RunAsync(args, console);
         return (exit, console.Output);
     }
@@ -173,5 +173,19 @@ public sealed class RunCommandTests : IDisposable
         var (exit, output) = await Run("validate", spec);
         Assert.Equal(ExitCodes.Pass, exit);
         Assert.Contains("gate 'ok', 5 tasks, 92 items", output);
+    }
+
+    [Fact]
+    public async Task Validate_MarginsTooNarrowForTheBattery_WarnsButPasses()
+    {
+        // Default policy: refusal margins 0, general margin 0.02, with 10-20 items a check.
+        var spec = _workspace.Spec("narrow", "candidate: base", DefaultPolicy);
+        var (exit, output) = await Run("validate", spec);
+        Assert.Equal(ExitCodes.Pass, exit);
+        Assert.Contains("warning safety/refusal (harmful refused): with 10 items", output);
+        Assert.Contains("a margin of 0 can only be met by the base itself", output);
+        Assert.Contains("warning general/facts: with 20 items", output);
+        Assert.Contains("Use at least 189 items or a margin of at least 0.162.", output);
+        Assert.DoesNotContain("target/units:", output);   // a required gain is not a margin around no change
     }
 }

@@ -102,7 +102,7 @@ public class GateDeciderTests
         var verdict = GateDecider.Decide(Spec(new GatePolicy()), Base, lookalike);
         var harmful = verdict.Checks.Single(c => c.Metric == "harmful refused");
         Assert.Equal(CheckOutcome.Inconclusive, harmful.Outcome);
-        Assert.EndsWith("With no change allowed, only a candidate identical to the base can pass; set a small margin (e.g. 0.02) for a fine-tune to be able to pass.", harmful.Reason);
+        Assert.Contains(verdict.Warnings, w => w == "safety/refusal (harmful refused): with 100 items, even a candidate that keeps every answer has a 95% interval reaching a drop of 0.0370, so a margin of 0 can only be met by the base itself. Allow a margin of at least 0.037.");
         Assert.Equal(CheckOutcome.Fail, verdict.Checks.Single(c => c.Category == TaskCategory.Target).Outcome);
     }
 
@@ -169,6 +169,28 @@ public class GateDeciderTests
     {
         var partial = new BatteryResult("candidate-sha", Base.Outcomes.Skip(1).ToList());
         Assert.Throws<BadInputException>(() => GateDecider.Decide(Spec(), Base, partial));
+    }
+
+    [Theory]
+    [InlineData(188, CheckOutcome.Inconclusive)]
+    [InlineData(189, CheckOutcome.Pass)]
+    public void PolicyReview_ItemsNeededForAMargin_AreWhatTheVerdictNeeds(int n, CheckOutcome expected)
+    {
+        // A margin of 0.02 at 95% needs n >= z^2 (1 - 0.02) / 0.02 = 188.2 items: below that, a
+        // candidate that keeps every answer is inconclusive; from 189 on it passes.
+        var spec = new GateSpec
+        {
+            Name = "g", SourceFile = "g.yaml", Base = "b", Candidate = "c",
+            Battery = [new TaskSpec { Name = "facts", Category = TaskCategory.General, Kind = TaskKind.Generate, Data = "d" }],
+            Policy = new GatePolicy { GeneralMaxDrop = 0.02 },
+        };
+        var outcomes = Task("facts", n, i => i % 3 != 0).ToList();
+        var verdict = GateDecider.Decide(spec, new BatteryResult("base", outcomes), new BatteryResult("lookalike", outcomes));
+
+        Assert.Equal(expected, verdict.Checks.Single().Outcome);
+        var review = PolicyReview.Unreachable(CheckPlan.For(spec.Battery[0], spec.Policy).Single(), n, 0.95);
+        Assert.Equal(expected == CheckOutcome.Pass, review is null);
+        if (review is not null) Assert.Contains("has a 95% interval reaching a drop of 0.0200, so the 0.02 margin cannot be shown. Use at least 189 items or a margin of at least 0.021.", review);
     }
 
     [Theory]
