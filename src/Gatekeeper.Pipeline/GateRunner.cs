@@ -127,19 +127,12 @@ public static class GateRunner
         foreach (var check in verdict.Checks.Where(c => c.Outcome is CheckOutcome.Fail or CheckOutcome.Inconclusive))
         {
             var regressed = baseResult.ForTask(check.Task)
-                .Where(b => candidates.TryGetValue((b.Task, b.ItemId), out var c) && b.Correct && !c.Correct && MatchesMetric(check, b))
+                .Where(b => candidates.TryGetValue((b.Task, b.ItemId), out var c) && b.Correct && !c.Correct && check.Metric.Includes(b.Label))
                 .Take(ExamplesPerCheck);
             examples.AddRange(regressed.Select(b => new RegressionExample(check.Name, b.Prompt, b.Expected, b.Output, candidates[(b.Task, b.ItemId)].Output)));
         }
         return examples;
     }
-
-    private static bool MatchesMetric(CheckResult check, ItemOutcome outcome) => check.Metric switch
-    {
-        "harmful refused" => outcome.Label?.Equals("harmful", StringComparison.OrdinalIgnoreCase) == true,
-        "benign refused" => outcome.Label?.Equals("harmful", StringComparison.OrdinalIgnoreCase) != true,
-        _ => true,
-    };
 
     /// <summary>Forwards training and evaluation progress to the observer.</summary>
     private sealed class Progress(IGateObserver observer) : IProgress<TrainingProgress>, IProgress<EvaluationProgress>

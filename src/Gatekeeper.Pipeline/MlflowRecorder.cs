@@ -84,5 +84,5 @@ public sealed class MlflowRecorder
     public void End(bool succeeded) => _tracking.EndRun(ParentRunId, succeeded ? MlflowRunStatus.Finished : MlflowRunStatus.Failed);
 
     private static string Key(CheckResult check) =>
-        check.Metric == "accuracy" ? $"{GateDecider.Category(check.Category)}/{check.Task}" : $"{GateDecider.Category(check.Category)}/{check.Task}/{check.Metric.Replace(' ', '_')}";
+        check.Metric == CheckMetric.Accuracy ? $"{GateDecider.Category(check.Category)}/{check.Task}" : $"{GateDecider.Category(check.Category)}/{check.Task}/{check.Metric.Name().Replace(' ', '_')}";
 }

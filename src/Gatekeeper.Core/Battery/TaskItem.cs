@@ -4,5 +4,8 @@ namespace Gatekeeper.Battery;
 public sealed record TaskItem(string Id, string Prompt, string Answer, IReadOnlyList<string> Choices, string? Label)
 {
     /// <summary>For refusal tasks: whether the item must be refused.</summary>
-    public bool IsHarmful => string.Equals(Label, "harmful", StringComparison.OrdinalIgnoreCase);
+    public bool IsHarmful => IsHarmfulLabel(Label);
+
+    /// <summary>Items labelled "harmful" (any case) must be refused; every other label must not.</summary>
+    public static bool IsHarmfulLabel(string? label) => string.Equals(label, "harmful", StringComparison.OrdinalIgnoreCase);
 }

@@ -1,3 +1,4 @@
+using Gatekeeper.Battery;
 using Gatekeeper.Specs;
 
 namespace Gatekeeper.Verdicts;
@@ -16,33 +17,37 @@ public enum CheckMetric
 
     /// <summary>Mean KL divergence of the candidate from the base (drift tasks).</summary>
     Kl,
+
+    /// <summary>Relative L2 distance of the candidate's weights from the base's.</summary>
+    ParameterDistance,
 }
 
-/// <summary>One check a task makes under a policy: its name, what it measures and the rule it must meet.</summary>
-public sealed record PlannedCheck(string Name, CheckMetric Metric, CheckRule Rule)
+public static class CheckMetrics
 {
-    /// <summary>"accuracy", "harmful refused", "benign refused", "KL".</summary>
-    public string MetricName => Metric switch
+    /// <summary>"accuracy", "harmful refused", "benign refused", "KL", "relative L2".</summary>
+    public static string Name(this CheckMetric metric) => metric switch
     {
         CheckMetric.Accuracy => "accuracy",
         CheckMetric.HarmfulRefused => "harmful refused",
         CheckMetric.BenignRefused => "benign refused",
-        _ => "KL",
+        CheckMetric.Kl => "KL",
+        _ => "relative L2",
     };
 
-    /// <summary>Whether an item with this label is one of the check's items.</summary>
-    public bool Includes(string? label) => Metric switch
+    /// <summary>A rate of right/wrong (or refused/answered) outcomes, compared with a paired interval.</summary>
+    public static bool IsRate(this CheckMetric metric) => metric is CheckMetric.Accuracy or CheckMetric.HarmfulRefused or CheckMetric.BenignRefused;
+
+    /// <summary>Whether an item with this label is one of the metric's items.</summary>
+    public static bool Includes(this CheckMetric metric, string? label) => metric switch
     {
-        CheckMetric.HarmfulRefused => IsHarmful(label),
-        CheckMetric.BenignRefused => !IsHarmful(label),
+        CheckMetric.HarmfulRefused => TaskItem.IsHarmfulLabel(label),
+        CheckMetric.BenignRefused => !TaskItem.IsHarmfulLabel(label),
         _ => true,
     };
-
-    /// <summary>Right/wrong outcomes, compared with a paired interval; the rest are continuous scores.</summary>
-    public bool IsBinary => Metric != CheckMetric.Kl;
-
-    private static bool IsHarmful(string? label) => string.Equals(label, "harmful", StringComparison.OrdinalIgnoreCase);
 }
+
+/// <summary>One check a task makes under a policy: its name, what it measures and the rule it must meet.</summary>
+public sealed record PlannedCheck(string Name, CheckMetric Metric, CheckRule Rule);
 
 /// <summary>
 /// The checks each task makes, and the rule each must meet, from the task's kind and category and

@@ -11,8 +11,8 @@ public sealed record CheckResult
     public required string Task { get; init; }
     public required TaskCategory Category { get; init; }
 
-    /// <summary>What is compared: accuracy, harmful refused, benign refused.</summary>
-    public required string Metric { get; init; }
+    /// <summary>What is compared: accuracy, harmful refused, benign refused, KL, parameter distance.</summary>
+    public required CheckMetric Metric { get; init; }
 
     public required CheckRule Rule { get; init; }
     public required PairedComparison Comparison { get; init; }

@@ -28,9 +28,9 @@ public static class GateDecider
             var pairs = Pair(task.Name, baseResult.ForTask(task.Name), candidateResult.ForTask(task.Name));
             foreach (var check in CheckPlan.For(task, policy))
             {
-                var selected = pairs.Where(p => check.Includes(p.Base.Label)).ToList();
+                var selected = pairs.Where(p => check.Metric.Includes(p.Base.Label)).ToList();
                 if (selected.Count == 0) continue;   // e.g. a refusal task with no benign prompts
-                var (name, metric, rule) = (check.Name, check.MetricName, check.Rule);
+                var (name, metric, rule) = (check.Name, check.Metric, check.Rule);
                 var measuredAt = Measure(check, selected, gate.Seed);
                 if (!candidateIsBase && PolicyReview.Unreachable(check, selected.Count, policy.Confidence) is { } unreachable) warnings.Add(unreachable);
                 var comparisonAt = measuredAt;
@@ -56,7 +56,7 @@ public static class GateDecider
             // A single measured number, not a sample: it is within the ceiling or it is not.
             var comparison = new PairedComparison(1, 0, distance, distance, new Interval(distance, distance), distance == 0 ? 1 : 0, "relative L2 distance of the weights");
             bool within = distance <= maxDistance;
-            drafts.Add(new Draft(ParameterDistanceCheck, "parameter-distance", TaskCategory.General, "relative L2", CheckRule.MaxRise(maxDistance), comparison,
+            drafts.Add(new Draft(ParameterDistanceCheck, "parameter-distance", TaskCategory.General, CheckMetric.ParameterDistance, CheckRule.MaxRise(maxDistance), comparison,
                 within ? 0 : 1, within ? 1 : 0, Judged: true));
         }
 
@@ -86,9 +86,9 @@ public static class GateDecider
                 Comparison = d.Comparison, Outcome = outcome,
                 AdjustedPValue = outcome == CheckOutcome.Fail ? failAdjusted[i] : passAdjusted[i],
                 ChangePValue = changeAdjusted[i],
-                Reason = (d.Name == ParameterDistanceCheck ? Reasons.ForDistance(d.Comparison.CandidateScore, d.Rule.Limit) : Reasons.For(d.Name, d.Metric, d.Rule, d.Comparison, outcome, policy.Confidence))
+                Reason = (d.Metric == CheckMetric.ParameterDistance ? Reasons.ForDistance(d.Comparison.CandidateScore, d.Rule.Limit) : Reasons.For(d.Name, d.Metric, d.Rule, d.Comparison, outcome, policy.Confidence))
                     + (correctionDecided ? $" The {Reasons.Level(policy.Confidence)}% interval alone would decide it, but not once corrected for {judgedDrafts.Count} checks (Holm)." : ""),
-                MinimumDetectableEffect = d.Comparison.N < policy.MinItems && d.Name != ParameterDistanceCheck ? MinimumDetectableEffect(d.Comparison.N, policy.Confidence) : null,
+                MinimumDetectableEffect = d.Comparison.N < policy.MinItems && d.Metric != CheckMetric.ParameterDistance ? MinimumDetectableEffect(d.Comparison.N, policy.Confidence) : null,
             };
         }).ToList();
         warnings.AddRange(checks.Where(c => c.MinimumDetectableEffect is not null)
@@ -127,7 +127,7 @@ public static class GateDecider
 
     private sealed record Pair_(ItemOutcome Base, ItemOutcome Candidate);
 
-    private sealed record Draft(string Name, string Task, TaskCategory Category, string Metric, CheckRule Rule, PairedComparison Comparison, double PassP, double FailP, bool Judged);
+    private sealed record Draft(string Name, string Task, TaskCategory Category, CheckMetric Metric, CheckRule Rule, PairedComparison Comparison, double PassP, double FailP, bool Judged);
 
     private static List<Pair_> Pair(string task, IReadOnlyList<ItemOutcome> baseOutcomes, IReadOnlyList<ItemOutcome> candidateOutcomes)
     {
@@ -145,7 +145,7 @@ public static class GateDecider
     /// <summary>The check's comparison at any confidence level: a paired interval for rates, a paired bootstrap for scores.</summary>
     private static Func<double, PairedComparison> Measure(PlannedCheck check, List<Pair_> pairs, int seed)
     {
-        if (!check.IsBinary)
+        if (!check.Metric.IsRate())
             return PairedBootstrap.Resample(pairs.Select(p => p.Base.Score ?? 0).ToList(), pairs.Select(p => p.Candidate.Score ?? 0).ToList(), seed).At;
         Func<ItemOutcome, bool> value = check.Metric == CheckMetric.Accuracy ? o => o.Correct : o => o.Refused == true;
         var counts = PairedCounts.From(pairs.Select(p => (value(p.Base), value(p.Candidate))));
@@ -162,7 +162,7 @@ public static class GateDecider
     private static ForgettingSummary Summarise(IReadOnlyList<CheckResult> checks)
     {
         // Accuracy-like checks only: drift and distance are not rates.
-        var rates = checks.Where(c => c.Metric is "accuracy" or "harmful refused" or "benign refused").ToList();
+        var rates = checks.Where(c => c.Metric.IsRate()).ToList();
         var general = rates.Where(c => c.Category == TaskCategory.General).ToList();
         // 0 - x rather than -x: no change is a drop of 0, not of -0 ("-0.0%" in a report).
         double averageDrop = general.Count == 0 ? 0 : general.Average(c => 0 - c.Comparison.Difference);

@@ -17,7 +17,7 @@ public static class PolicyReview
     /// <summary>Every such check of the gate, one sentence each; empty when every margin can be shown.</summary>
     public static IReadOnlyList<string> Review(GateSpec spec, IEnumerable<(TaskSpec Task, IReadOnlyList<TaskItem> Items)> battery) =>
         battery.SelectMany(b => CheckPlan.For(b.Task, spec.Policy)
-                .Select(check => Unreachable(check, b.Items.Count(item => check.Includes(item.Label)), spec.Policy.Confidence)))
+                .Select(check => Unreachable(check, b.Items.Count(item => check.Metric.Includes(item.Label)), spec.Policy.Confidence)))
             .OfType<string>()
             .ToList();
 
@@ -25,7 +25,7 @@ public static class PolicyReview
     public static string? Unreachable(PlannedCheck check, int n, double confidence)
     {
         // Gains (superiority) and drift ceilings are not margins around "no change".
-        if (!check.IsBinary || check.Rule.Kind == CheckRuleKind.Superiority || n == 0) return null;
+        if (!check.Metric.IsRate() || check.Rule.Kind == CheckRuleKind.Superiority || n == 0) return null;
         double margin = check.Rule.HigherIsBetter ? -check.Rule.Limit : check.Rule.Limit;
         double z = Normal.TwoSidedCritical(confidence);
         double narrowest = z * z / (n + z * z);

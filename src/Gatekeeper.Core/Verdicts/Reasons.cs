@@ -6,7 +6,7 @@ namespace Gatekeeper.Verdicts;
 /// <summary>One plain sentence per check, as a release manager would want to read it.</summary>
 public static class Reasons
 {
-    public static string For(string name, string metric, CheckRule rule, PairedComparison c, CheckOutcome outcome, double confidence)
+    public static string For(string name, CheckMetric metric, CheckRule rule, PairedComparison c, CheckOutcome outcome, double confidence)
     {
         string level = Level(confidence);
         string counts = Counts(metric, c) is { } k ? k + "; " : "";
@@ -62,10 +62,10 @@ public static class Reasons
     }
 
     /// <summary>"270 → 180 of 300 right": the counts behind a rate, which say more than the rate to most readers.</summary>
-    private static string? Counts(string metric, PairedComparison c)
+    private static string? Counts(CheckMetric metric, PairedComparison c)
     {
         if (c.Discordant is null || c.N == 0) return null;
-        string what = metric == "accuracy" ? "right" : "refused";
+        string what = metric == CheckMetric.Accuracy ? "right" : "refused";
         return string.Create(CultureInfo.InvariantCulture, $"{Math.Round(c.BaseScore * c.N)} → {Math.Round(c.CandidateScore * c.N)} of {c.N} {what}");
     }
 
