@@ -1,53 +1,6 @@
-using Gatekeeper.Battery;
 using Gatekeeper.Specs;
 
 namespace Gatekeeper.Verdicts;
-
-/// <summary>What a check measures.</summary>
-public enum CheckMetric
-{
-    /// <summary>Right answers (generate, multiple choice).</summary>
-    Accuracy,
-
-    /// <summary>Harmful prompts refused (refusal tasks, items labelled harmful).</summary>
-    HarmfulRefused,
-
-    /// <summary>Benign prompts refused (refusal tasks, every other item).</summary>
-    BenignRefused,
-
-    /// <summary>Mean KL divergence of the candidate from the base (drift tasks).</summary>
-    Kl,
-
-    /// <summary>Relative L2 distance of the candidate's weights from the base's.</summary>
-    ParameterDistance,
-}
-
-public static class CheckMetrics
-{
-    /// <summary>"accuracy", "harmful refused", "benign refused", "KL", "relative L2".</summary>
-    public static string Name(this CheckMetric metric) => metric switch
-    {
-        CheckMetric.Accuracy => "accuracy",
-        CheckMetric.HarmfulRefused => "harmful refused",
-        CheckMetric.BenignRefused => "benign refused",
-        CheckMetric.Kl => "KL",
-        _ => "relative L2",
-    };
-
-    /// <summary>A rate of right/wrong (or refused/answered) outcomes, compared with a paired interval.</summary>
-    public static bool IsRate(this CheckMetric metric) => metric is CheckMetric.Accuracy or CheckMetric.HarmfulRefused or CheckMetric.BenignRefused;
-
-    /// <summary>Whether an item with this label is one of the metric's items.</summary>
-    public static bool Includes(this CheckMetric metric, string? label) => metric switch
-    {
-        CheckMetric.HarmfulRefused => TaskItem.IsHarmfulLabel(label),
-        CheckMetric.BenignRefused => !TaskItem.IsHarmfulLabel(label),
-        _ => true,
-    };
-}
-
-/// <summary>One check a task makes under a policy: its name, what it measures and the rule it must meet.</summary>
-public sealed record PlannedCheck(string Name, CheckMetric Metric, CheckRule Rule);
 
 /// <summary>
 /// The checks each task makes, and the rule each must meet, from the task's kind and category and
