@@ -71,18 +71,29 @@ public sealed class MlflowRecorder
         foreach (var (category, drop) in verdict.Forgetting.RelativeDropByCategory)
             metrics.Add(new MlflowMetric($"forgetting/relative_drop/{GateDecider.Category(category)}", drop));
         _tracking.LogMetrics(ParentRunId, metrics);
-        _tracking.SetTags(ParentRunId, new Dictionary<string, string>
+        var tags = new Dictionary<string, string>
         {
             ["gatekeeper.verdict"] = verdict.Outcome.ToString().ToLowerInvariant(),
             ["gatekeeper.headline"] = verdict.Headline,
             ["mlflow.note.content"] = File.ReadAllText(reportFile),
-        });
+        };
+        // Each check's outcome, so runs can be searched by what failed: gatekeeper.check/general/facts = fail.
+        foreach (var c in verdict.Checks) tags[$"gatekeeper.check/{Key(c)}"] = OutcomeName(c.Outcome);
+        _tracking.SetTags(ParentRunId, tags);
         _tracking.LogArtifact(ParentRunId, reportFile, Path.GetFileName(reportFile));
         foreach (var artifact in artifacts) _tracking.LogArtifact(ParentRunId, artifact, Path.GetFileName(artifact));
     }
 
     public void End(bool succeeded) => _tracking.EndRun(ParentRunId, succeeded ? MlflowRunStatus.Finished : MlflowRunStatus.Failed);
 
-    private static string Key(CheckResult check) =>
+    private static string OutcomeName(CheckOutcome outcome) => outcome switch
+    {
+        CheckOutcome.Pass => "pass",
+        CheckOutcome.Fail => "fail",
+        CheckOutcome.Inconclusive => "inconclusive",
+        _ => "not_applicable",
+    };
+
+        private static string Key(CheckResult check) =>
         check.Metric == CheckMetric.Accuracy ? $"{GateDecider.Category(check.Category)}/{check.Task}" : $"{GateDecider.Category(check.Category)}/{check.Task}/{check.Metric.Name().Replace(' ', '_')}";
 }

@@ -57,6 +57,8 @@ public sealed class RunCommandTests : IDisposable
         var parent = runs.Single(r => !File.Exists(Path.Combine(r, "tags", "mlflow.parentRunId")));
         Assert.Equal("fail", File.ReadAllText(Path.Combine(parent, "tags", "gatekeeper.verdict")));
         Assert.Equal("42", File.ReadAllText(Path.Combine(parent, "tags", "pr")));
+        Assert.Equal("fail", File.ReadAllText(Path.Combine(parent, "tags", "gatekeeper.check", "target", "units")));
+        Assert.Equal("pass", File.ReadAllText(Path.Combine(parent, "tags", "gatekeeper.check", "general", "choice")));
         Assert.Equal("e2e", File.ReadAllText(Path.Combine(parent, "params", "gate.name")));
         Assert.Equal("10", File.ReadAllText(Path.Combine(parent, "params", "train.steps")));
         Assert.True(File.Exists(Path.Combine(parent, "artifacts", "report.md")));
