@@ -12,7 +12,8 @@ public class DriftMeterTests
     {
         using var a = TinyModels.Create(seed: 4);
         using var b = TinyModels.Create(seed: 4);
-        Assert.All(DriftMeter.KlPerText(a, b, TinyModels.Tokenizer, Texts), kl => Assert.Equal(0, kl, 6));
+        // Exactly 0, not merely small: a null change's drift check relies on it to be exact.
+        Assert.All(DriftMeter.KlPerText(a, b, TinyModels.Tokenizer, Texts), kl => Assert.Equal(0, kl));
         Assert.Equal(0, DriftMeter.RelativeParameterDistance(a, b));
     }
 
@@ -27,5 +28,18 @@ public class DriftMeterTests
         }
         Assert.All(DriftMeter.KlPerText(a, b, TinyModels.Tokenizer, Texts), kl => Assert.True(kl > 1e-4, $"KL {kl}"));
         Assert.InRange(DriftMeter.RelativeParameterDistance(a, b), 0.01, 10);
+    }
+
+    [Fact]
+    public void KlPerText_Again_LeavesNoTensorsBehind()
+    {
+        using var a = TinyModels.Create(seed: 4);
+        using var b = TinyModels.Create(seed: 5);
+        DriftMeter.KlPerText(a, b, TinyModels.Tokenizer, Texts);
+        DriftMeter.RelativeParameterDistance(a, b);
+        long baseline = LiveTensors.Count();
+        DriftMeter.KlPerText(a, b, TinyModels.Tokenizer, Texts);
+        DriftMeter.RelativeParameterDistance(a, b);
+        Assert.Equal(baseline, LiveTensors.Count());
     }
 }
