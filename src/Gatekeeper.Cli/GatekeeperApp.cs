@@ -11,7 +11,8 @@ namespace Gatekeeper.Cli;
 /// </summary>
 public static class GatekeeperApp
 {
-    public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null)
+    /// <summary>Runs one command; <paramref name="cancellation"/> stops it at its next step or item (Ctrl-C, a CI runner's SIGTERM).</summary>
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null, CancellationToken cancellation = default)
     {
         if (console is null)
         {
@@ -32,7 +33,7 @@ public static class GatekeeperApp
         });
         try
         {
-            return await app.RunAsync(args);
+            return await app.RunAsync(args, cancellation);
         }
         catch (BadInputException e)
         {
@@ -52,7 +53,7 @@ public static class GatekeeperApp
         }
         catch (OperationCanceledException)
         {
-            console.MarkupLine("[yellow]Cancelled.[/]");
+            console.MarkupLine("[yellow]Cancelled:[/] stopped before finishing; what was written before the stop is left as it was.");
             return ExitCodes.Infrastructure;
         }
         catch (Exception e) when (e is InfrastructureException or IOException or UnauthorizedAccessException or OutOfMemoryException or ExternalException)

@@ -30,7 +30,7 @@ public static class GateRunner
         observer.Stage($"Battery: {battery.Count} tasks, {battery.Sum(b => b.Item2.Count)} items.");
 
         var recorder = new MlflowRecorder(new MlflowFileStore(options.MlflowDirectory), spec, options.Tags, options.CodeVersion);
-        bool succeeded = false;
+        var status = MlflowRunStatus.Failed;
         try
         {
             var (candidateDirectory, training) = ObtainCandidate(spec, output, options, observer, cancellation);
@@ -73,12 +73,17 @@ public static class GateRunner
             var reportPath = Path.Combine(output, "report.md");
             AtomicFile.WriteAllText(reportPath, ReportRenderer.RenderMarkdown(report));
             recorder.RecordVerdict(verdict, reportPath, []);
-            succeeded = true;
+            status = MlflowRunStatus.Finished;
             return new GateRun(verdict, report, output, reportPath, recorder.ParentRunId);
+        }
+        catch (OperationCanceledException)
+        {
+            status = MlflowRunStatus.Killed;
+            throw;
         }
         finally
         {
-            recorder.End(succeeded);
+            recorder.End(status);
         }
     }
 

@@ -84,7 +84,8 @@ public sealed class MlflowRecorder
         foreach (var artifact in artifacts) _tracking.LogArtifact(ParentRunId, artifact, Path.GetFileName(artifact));
     }
 
-    public void End(bool succeeded) => _tracking.EndRun(ParentRunId, succeeded ? MlflowRunStatus.Finished : MlflowRunStatus.Failed);
+    /// <summary>Closes the gate's run: finished, failed, or killed when the gate was cancelled.</summary>
+    public void End(MlflowRunStatus status) => _tracking.EndRun(ParentRunId, status);
 
     private static string OutcomeName(CheckOutcome outcome) => outcome switch
     {

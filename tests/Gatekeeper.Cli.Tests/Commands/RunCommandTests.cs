@@ -136,6 +136,23 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_Cancelled_StopsWithoutAVerdictAndMarksItsRunKilled()
+    {
+        var spec = _workspace.Spec("stopped", GateWorkspace.TrainTenSteps, DefaultPolicy);
+        var console = new TestConsole { EmitAnsiSequences = false };
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        int exit = await GatekeeperApp.RunAsync(RunArgs(spec), console, cancelled.Token);
+
+        Assert.Equal(ExitCodes.Infrastructure, exit);
+        Assert.Contains("Cancelled:", console.Output);
+        Assert.False(File.Exists(_workspace.Path_("out/report.md")));
+        var run = Directory.GetDirectories(_workspace.Path_("mlruns")).SelectMany(Directory.GetDirectories).Single();
+        Assert.Contains("status: 5", File.ReadAllText(Path.Combine(run, "meta.yaml")));   // KILLED
+    }
+
+    [Fact]
     public async Task Run_MalformedSpec_ExitsTwoNamingFileAndLine()
     {
         var spec = _workspace.Path_("bad.yaml");
