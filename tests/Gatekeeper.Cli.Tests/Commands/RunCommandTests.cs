@@ -148,7 +148,8 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(ExitCodes.Infrastructure, exit);
         Assert.Contains("Cancelled:", console.Output);
         Assert.False(File.Exists(_workspace.Path_("out/report.md")));
-        var run = Directory.GetDirectories(_workspace.Path_("mlruns")).SelectMany(Directory.GetDirectories).Single();
+        var run = Directory.GetDirectories(_workspace.Path_("mlruns")).SelectMany(Directory.GetDirectories)
+            .Single(d => File.Exists(Path.Combine(d, "meta.yaml")));
         Assert.Contains("status: 5", File.ReadAllText(Path.Combine(run, "meta.yaml")));   // KILLED
     }
 
