@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Gatekeeper.Cli.Commands;
@@ -15,4 +16,19 @@ public class CommonSettings : CommandSettings
     /// default counts only the cores that are idle when the command starts.
     /// </summary>
     public void ApplyThreads() => TorchSharp.torch.set_num_threads(Threads ?? ThreadBudget.FreeCores());
+
+    public override ValidationResult Validate() => Threads < 1
+        ? ValidationResult.Error($"--threads {Threads}: give at least 1 thread, or leave it out to use the idle cores.")
+        : base.Validate();
+
+    /// <summary>An error when a folder option names an existing file; null when every such option is usable.</summary>
+    protected static ValidationResult? FolderError(params (string Option, string? Path)[] folders)
+    {
+        foreach (var (option, path) in folders)
+        {
+            if (path is not null && File.Exists(path))
+                return ValidationResult.Error($"{option} {path} is a file; give a folder (it is created when missing).");
+        }
+        return null;
+    }
 }

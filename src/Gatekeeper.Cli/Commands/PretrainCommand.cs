@@ -32,6 +32,10 @@ public sealed class PretrainCommand : Command<PretrainCommand.Settings>
         [CommandOption("--steps <N>")]
         [Description("Optimizer steps. Default: the committed base's setting")]
         public int? Steps { get; init; }
+
+        public override ValidationResult Validate() => Steps < 1
+            ? ValidationResult.Error($"--steps {Steps}: give at least 1 step, or leave it out for the committed base's setting.")
+            : FolderError(("--output", Output), ("--data", Data)) ?? base.Validate();
     }
 
     private readonly IAnsiConsole _console;

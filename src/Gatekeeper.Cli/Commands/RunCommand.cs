@@ -37,6 +37,9 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         [CommandOption("--tag <KEY=VALUE>")]
         [Description("Tag for the MLflow run (repeatable), e.g. --tag pr=42 --tag trigger=nightly")]
         public string[] Tags { get; init; } = [];
+
+        public override ValidationResult Validate() =>
+            FolderError(("--output", Output), ("--mlruns", Mlruns), ("--cache", Cache)) ?? base.Validate();
     }
 
     private readonly IAnsiConsole _console;

@@ -153,6 +153,21 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains("status: 5", File.ReadAllText(Path.Combine(run, "meta.yaml")));   // KILLED
     }
 
+    [Theory]
+    [InlineData("--threads", "0", "--threads 0: give at least 1 thread")]
+    [InlineData("--output", "a-file", "is a file; give a folder")]
+    [InlineData("--mlruns", "a-file", "is a file; give a folder")]
+    public async Task Run_UnusableOption_ExitsTwoSayingWhy(string option, string value, string message)
+    {
+        File.WriteAllText(_workspace.Path_("a-file"), "");
+        var spec = _workspace.Spec("options", "candidate: base", DefaultPolicy);
+
+        var (exit, output) = await Run("run", spec, option, value == "a-file" ? _workspace.Path_("a-file") : value);
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains(message, output);
+    }
+
     [Fact]
     public async Task Run_MalformedSpec_ExitsTwoNamingFileAndLine()
     {
