@@ -17,8 +17,9 @@ internal static class PolicyReader
         {
             foreach (var (taskName, fields) in taskFields.Mappings())
             {
-                if (battery.All(t => t.Name != taskName))
-                    fields.Problem(null, $"{fields.Where}: no task named '{taskName}' in the battery.");
+                var task = battery.FirstOrDefault(t => t.Name == taskName);
+                if (task is null) fields.Problem(null, $"{fields.Where}: no task named '{taskName}' in the battery.");
+                else RejectInapplicableOverrides(fields, task);
                 tasks[taskName] = new TaskPolicy
                 {
                     MaxDrop = fields.Number("max_drop", 0, 1),
@@ -50,5 +51,25 @@ internal static class PolicyReader
         drift?.RejectUnknownKeys();
         policy.RejectUnknownKeys();
         return result;
+    }
+
+    /// <summary>
+    /// An override the task's check never reads would be silently ignored (a margin set on the wrong
+    /// task, or the wrong margin): report it with the keys that do apply.
+    /// </summary>
+    private static void RejectInapplicableOverrides(YamlFields fields, TaskSpec task)
+    {
+        string[] applicable = task switch
+        {
+            { Kind: TaskKind.Refusal } => ["max_refusal_drop", "max_over_refusal_rise"],
+            { Kind: TaskKind.Drift } => ["max_kl"],
+            { Category: TaskCategory.Target } => ["min_gain"],
+            _ => ["max_drop"],
+        };
+        foreach (var key in new[] { "max_drop", "min_gain", "max_refusal_drop", "max_over_refusal_rise", "max_kl" })
+        {
+            if (!applicable.Contains(key) && fields.Node(key) is { } node)
+                fields.Problem(node, $"{fields.Where}: '{key}' does not apply to task '{task.Name}' ({YamlFields.SnakeCase(task.Category.ToString())} {YamlFields.SnakeCase(task.Kind.ToString())}); it takes {string.Join(" or ", applicable)}.");
+        }
     }
 }

@@ -106,6 +106,15 @@ public sealed class GateSpecLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_OverrideTheTaskNeverReads_IsRejectedWithTheKeysThatApply()
+    {
+        var path = _folder.Write("gate.yaml", Valid.Replace("    a:\n      max_drop: 0.1", "    a:\n      max_kl: 0.5", StringComparison.Ordinal));
+        var error = Assert.Throws<BadInputException>(() => GateSpecLoader.Load(path));
+        Assert.Equal(22, error.Problems.Single().Line);   // the max_kl line
+        Assert.Contains("policy.tasks.a: 'max_kl' does not apply to task 'a' (general generate); it takes max_drop.", error.Message);
+    }
+
+    [Fact]
     public void Load_HistoryStepForATaskNotInTheBattery_IsRejected()
     {
         var path = _folder.Write("gate.yaml", Valid + "\nhistory:\n  - checkpoint: base\n    target: missing\n  - checkpoint: base\n    target: a\n");
