@@ -33,7 +33,7 @@ internal static class BatteryReader
 
     private static TaskSpec? ReadTask(YamlFields task, string folder)
     {
-        var name = task.String("name", required: true);
+        var name = task.Name("name");
         var category = task.Choice<TaskCategory>("category", required: true);
         var kind = task.Choice<TaskKind>("kind", required: true);
         var data = task.ExistingPath("data", folder, required: true, directory: false);

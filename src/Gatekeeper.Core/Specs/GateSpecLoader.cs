@@ -31,7 +31,7 @@ public static class GateSpecLoader
         var folder = Path.GetDirectoryName(path)!;
         var gate = new YamlFields(path, root, problems, "gate");
 
-        var name = gate.String("name", required: true) ?? "";
+        var name = gate.Name("name") ?? "";
         var description = gate.String("description") ?? "";
         var basePath = gate.ExistingPath("base", folder, required: true, directory: true);
         var candidate = gate.ExistingPath("candidate", folder, required: false, directory: true);

@@ -53,6 +53,19 @@ internal sealed class YamlFields
         return null;
     }
 
+    /// <summary>
+    /// A name that becomes a folder, a file name and part of MLflow keys: letters, digits, '.', '_'
+    /// and '-', starting with a letter or digit, so it can never reach outside its folder.
+    /// </summary>
+    public string? Name(string key)
+    {
+        var value = String(key, required: true);
+        if (value is null) return null;
+        if (value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-') && char.IsAsciiLetterOrDigit(value[0])) return value;
+        Problem(Node(key), $"{Where}: '{key}' is '{value}'; use letters, digits, '.', '_' and '-', starting with a letter or digit (it names folders and MLflow keys).");
+        return null;
+    }
+
     public double? Number(string key, double min = double.MinValue, double max = double.MaxValue)
     {
         var text = String(key);

@@ -114,6 +114,17 @@ public sealed class GateSpecLoaderTests : IDisposable
         Assert.Contains("policy.tasks.a: 'max_kl' does not apply to task 'a' (general generate); it takes max_drop.", error.Message);
     }
 
+    [Theory]
+    [InlineData("name: demo", "name: ../../elsewhere", "gate: 'name' is '../../elsewhere'")]
+    [InlineData("  - name: a", "  - name: a/b", "battery[0]: 'name' is 'a/b'")]
+    public void Load_NameThatCouldLeaveItsFolder_IsRejected(string line, string replacement, string message)
+    {
+        var path = _folder.Write("gate.yaml", Valid.Replace(line, replacement, StringComparison.Ordinal));
+        var error = Assert.Throws<BadInputException>(() => GateSpecLoader.Load(path));
+        Assert.Contains(message, error.Message);
+        Assert.Contains("use letters, digits, '.', '_' and '-'", error.Message);
+    }
+
     [Fact]
     public void Load_HistoryStepForATaskNotInTheBattery_IsRejected()
     {
