@@ -1,17 +1,20 @@
 using Gatekeeper.Battery;
 using Gatekeeper.Specs;
 using Gatekeeper.Torch.Checkpoints;
+using Gatekeeper.Torch.Modeling;
 using Gatekeeper.Torch.Training;
 
 namespace Gatekeeper.Pipeline;
 
-/// <summary>Fine-tunes a candidate from the base as the gate spec says, and saves it as a checkpoint.</summary>
+/// <summary>
+/// Fine-tunes a candidate from the base as the gate spec says, and saves it as a checkpoint. The
+/// base stays as it was: training works on a copy of its weights, on the same device and dtype.
+/// </summary>
 public static class CandidateTrainer
 {
-    public static (CheckpointManifest Manifest, TrainingResult Result) Train(string baseDirectory, TrainSpec spec, string outputDirectory,
+    public static (Checkpoint Candidate, TrainingResult Result) Train(Checkpoint checkpoint, TrainSpec spec, string outputDirectory,
         string codeVersion, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
-        using var checkpoint = Checkpoint.Load(baseDirectory);
         var tokenizer = checkpoint.Tokenizer;
         var target = new UniformSource(ReadExamples(spec.Data, spec.Fields, checkpoint));
         IExampleSource source = spec.Replay is { } replay
@@ -26,13 +29,30 @@ public static class CandidateTrainer
             Seed = spec.Seed,
             ReportEvery = Math.Max(1, Math.Min(25, spec.Steps / 10)),
         };
+        var model = Copy(checkpoint.Model);
         TorchSharp.torch.manual_seed(spec.Seed);
+        try
+        {
+            var (manifest, result) = TrainCopy(model, checkpoint, spec, source, options, outputDirectory, codeVersion, progress, cancellation);
+            return (new Checkpoint(model, tokenizer, manifest, checkpoint.ConfigSource), result);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private static (CheckpointManifest, TrainingResult) TrainCopy(CausalLanguageModel model, Checkpoint checkpoint, TrainSpec spec, IExampleSource source,
+        TrainingOptions options, string outputDirectory, string codeVersion, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
+    {
+        var tokenizer = checkpoint.Tokenizer;
         using var method = TrainingMethods.Create(spec.Method);
-        using var trainer = new Trainer(checkpoint.Model, method, new PackedBatcher(source, options.BatchSize, options.SequenceLength, tokenizer.Padding), options);
+        using var trainer = new Trainer(model, method, new PackedBatcher(source, options.BatchSize, options.SequenceLength, tokenizer.Padding), options);
         var result = trainer.Run(progress, cancellation);
 
-        var data = new Dictionary<string, string> { ["train"] = Checkpoint.Sha256(File.ReadAllBytes(spec.Data)) };
-        if (spec.Replay is not null) data["replay"] = Checkpoint.Sha256(File.ReadAllBytes(spec.Replay.Data));
+        var data = new Dictionary<string, string> { ["train"] = FileHash.Sha256(spec.Data) };
+        if (spec.Replay is not null) data["replay"] = FileHash.Sha256(spec.Replay.Data);
         var manifest = new CheckpointManifest
         {
             ParentSha256 = checkpoint.Manifest.ContentSha256,
@@ -48,7 +68,17 @@ public static class CandidateTrainer
                 ["replay_fraction"] = (spec.Replay?.Fraction ?? 0).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
             },
         };
-        return (Checkpoint.Save(outputDirectory, checkpoint.Model, tokenizer, manifest), result);
+        return (Checkpoint.Save(outputDirectory, model, tokenizer, manifest, checkpoint.ConfigSource), result);
+    }
+
+    /// <summary>A new model of the same architecture, device and dtype, with the same weights.</summary>
+    private static CausalLanguageModel Copy(CausalLanguageModel model)
+    {
+        var copy = new Torch.Compute.ComputeTarget(model.Device, model.DType).Create(model.Config);
+        using var noGrad = TorchSharp.torch.no_grad();
+        var weights = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, parameter) in copy.named_parameters()) parameter.copy_(weights[name]);
+        return copy;
     }
 
     private static List<TrainingExample> ReadExamples(string path, FieldMapping fields, Checkpoint checkpoint)

@@ -13,18 +13,16 @@ public static class DriftStage
 {
     public sealed record Result(IReadOnlyList<ItemOutcome> BaseOutcomes, IReadOnlyList<ItemOutcome> CandidateOutcomes, double? ParameterDistance);
 
-    public static Result Measure(string baseDirectory, string candidateDirectory, IReadOnlyList<(TaskSpec Task, IReadOnlyList<TaskItem> Items)> driftTasks,
+    public static Result Measure(Checkpoint baseCheckpoint, Checkpoint candidate, IReadOnlyList<(TaskSpec Task, IReadOnlyList<TaskItem> Items)> driftTasks,
         bool measureDistance, EvaluationCache cache, IGateObserver observer)
     {
         if (driftTasks.Count == 0 && !measureDistance) return new Result([], [], null);
-        using var baseCheckpoint = Checkpoint.Load(baseDirectory);
-        using var candidate = Checkpoint.Load(candidateDirectory);
         var pairKey = $"{baseCheckpoint.Manifest.ContentSha256}:{candidate.Manifest.ContentSha256}";
         var baseOutcomes = new List<ItemOutcome>();
         var candidateOutcomes = new List<ItemOutcome>();
         foreach (var (task, items) in driftTasks)
         {
-            var key = EvaluationCache.Key(pairKey, task);
+            var key = EvaluationCache.Key(pairKey, task, Torch.Compute.ComputeTarget.Of(candidate.Model).ToString());
             var scored = cache.TryGet(key);
             if (scored is null)
             {

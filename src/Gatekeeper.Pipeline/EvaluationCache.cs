@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Gatekeeper.Battery;
 using Gatekeeper.Specs;
+using Gatekeeper.Torch.Checkpoints;
 
 namespace Gatekeeper.Pipeline;
 
@@ -19,16 +20,19 @@ public sealed class EvaluationCache
 
     public EvaluationCache(string folder) => _folder = folder;
 
-    public static string Key(string modelSha256, TaskSpec task)
+    /// <param name="modelSha256">The model's content hash.</param>
+    /// <param name="task">The task, all of whose definition enters the key.</param>
+    /// <param name="compute">Device and dtype: another precision or kernel can change answers.</param>
+    public static string Key(string modelSha256, TaskSpec task, string compute)
     {
         var definition = JsonSerializer.Serialize(new
         {
             task.Name, task.Version, Kind = task.Kind.ToString(), task.Template, Matcher = task.Matcher.ToString(), task.Pattern,
             task.RefusalMarkers, task.MaxNewTokens, task.Limit, task.Fields, Category = task.Category.ToString(),
         });
-        var data = Torch.Checkpoints.Checkpoint.Sha256(File.ReadAllBytes(task.Data));
-        var text = $"evaluator:{EvaluatorVersion}\nmodel:{modelSha256}\ntask:{definition}\ndata:{data}\n";
-        return Torch.Checkpoints.Checkpoint.Sha256(Encoding.UTF8.GetBytes(text));
+        var data = FileHash.Sha256(task.Data);
+        var text = $"evaluator:{EvaluatorVersion}\nmodel:{modelSha256}\ncompute:{compute}\ntask:{definition}\ndata:{data}\n";
+        return FileHash.Sha256(Encoding.UTF8.GetBytes(text));
     }
 
     public IReadOnlyList<ItemOutcome>? TryGet(string key)

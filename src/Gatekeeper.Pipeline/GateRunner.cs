@@ -4,6 +4,7 @@ using Gatekeeper.Integrations.MLflow;
 using Gatekeeper.Reporting;
 using Gatekeeper.Specs;
 using Gatekeeper.Torch.Checkpoints;
+using Gatekeeper.Torch.Compute;
 using Gatekeeper.Torch.Evaluation;
 using Gatekeeper.Torch.Training;
 using Gatekeeper.Verdicts;
@@ -29,17 +30,22 @@ public static class GateRunner
         var battery = spec.Battery.Select(task => (task, TaskItemReader.Read(task))).ToList();
         observer.Stage($"Battery: {battery.Count} tasks, {battery.Sum(b => b.Item2.Count)} items.");
 
+        var target = ComputeTarget.From(spec.Compute);
         var recorder = new MlflowRecorder(new MlflowFileStore(options.MlflowDirectory), spec, options.Tags, options.CodeVersion);
         var status = MlflowRunStatus.Failed;
+        Checkpoint? baseCheckpoint = null, candidate = null;
         try
         {
-            var (candidateDirectory, training) = ObtainCandidate(spec, output, options, observer, cancellation);
+            // Each model is loaded once, and both stay loaded: drift compares them side by side.
+            observer.Stage($"Loading the base from {spec.Base} ({target}).");
+            baseCheckpoint = Checkpoint.Load(spec.Base, target);
+            (candidate, var training) = ObtainCandidate(spec, baseCheckpoint, target, output, options, observer, cancellation);
             var cache = new EvaluationCache(options.CacheDirectory);
 
             var singleModel = battery.Where(b => b.Item1.Kind != TaskKind.Drift).ToList();
-            var (baseResult, baseSha, baseMethod, baseCached) = Evaluate("base", spec.Base, singleModel, cache, observer, cancellation);
-            var (candidateResult, candidateSha, candidateMethod, candidateCached) = Evaluate("candidate", candidateDirectory, singleModel, cache, observer, cancellation);
-            var drift = DriftStage.Measure(spec.Base, candidateDirectory, battery.Where(b => b.Item1.Kind == TaskKind.Drift).ToList(),
+            var (baseResult, baseSha, baseMethod, baseCached) = Evaluate("base", baseCheckpoint, singleModel, cache, observer, cancellation);
+            var (candidateResult, candidateSha, candidateMethod, candidateCached) = Evaluate("candidate", candidate, singleModel, cache, observer, cancellation);
+            var drift = DriftStage.Measure(baseCheckpoint, candidate, battery.Where(b => b.Item1.Kind == TaskKind.Drift).ToList(),
                 spec.Policy.MaxParameterDistance is not null, cache, observer);
             baseResult = baseResult with { Outcomes = [.. baseResult.Outcomes, .. drift.BaseOutcomes] };
             candidateResult = candidateResult with { Outcomes = [.. candidateResult.Outcomes, .. drift.CandidateOutcomes] };
@@ -50,7 +56,7 @@ public static class GateRunner
 
             observer.Stage("Comparing base and candidate.");
             var history = spec.History
-                .Select(step => Evaluate($"earlier fine-tune for {step.Target}", step.Checkpoint, battery.Where(b => b.Item1.Name == step.Target).ToList(), cache, observer, cancellation).Result)
+                .Select(step => EvaluateEarlier(step, target, battery.Where(b => b.Item1.Name == step.Target).ToList(), cache, observer, cancellation))
                 .ToList();
             var verdict = GateDecider.Decide(spec, baseResult, candidateResult, drift.ParameterDistance, history);
             if (training is { } t) recorder.RecordTraining(t.Result, candidateSha, baseSha);
@@ -84,30 +90,43 @@ public static class GateRunner
         finally
         {
             recorder.End(status);
+            candidate?.Dispose();
+            baseCheckpoint?.Dispose();
         }
     }
 
-    private static (string Directory, (CheckpointManifest Manifest, TrainingResult Result)? Training) ObtainCandidate(
-        GateSpec spec, string output, GateRunOptions options, IGateObserver observer, CancellationToken cancellation)
+    /// <summary>Trains the candidate from the base, or loads the one the spec names; returns the training, if any.</summary>
+    private static (Checkpoint Candidate, (CheckpointManifest Manifest, TrainingResult Result)? Training) ObtainCandidate(GateSpec spec,
+        Checkpoint baseCheckpoint, ComputeTarget target, string output, GateRunOptions options, IGateObserver observer, CancellationToken cancellation)
     {
-        if (spec.Train is not { } train) return (spec.Candidate!, null);
-        var directory = Path.Combine(output, "candidate");
+        if (spec.Train is not { } train)
+        {
+            observer.Stage($"Loading the candidate from {spec.Candidate}.");
+            return (Checkpoint.Load(spec.Candidate!, target), null);
+        }
         observer.Stage($"Fine-tuning the candidate: {train.Method}, {train.Steps} steps, learning rate {train.LearningRate:G3}" +
             (train.Replay is { } r ? $", {r.Fraction:P0} replay." : "."));
-        var trained = CandidateTrainer.Train(spec.Base, train, directory, options.CodeVersion, new Progress(observer), cancellation);
-        return (directory, trained);
+        var (trained, result) = CandidateTrainer.Train(baseCheckpoint, train, Path.Combine(output, "candidate"), options.CodeVersion, new Progress(observer), cancellation);
+        return (trained, (trained.Manifest, result));
     }
 
-    private static (BatteryResult Result, string Sha, string Method, bool Cached) Evaluate(string role, string directory,
+    private static BatteryResult EvaluateEarlier(HistoryStep step, ComputeTarget target, IReadOnlyList<(TaskSpec Task, IReadOnlyList<TaskItem> Items)> battery,
+        EvaluationCache cache, IGateObserver observer, CancellationToken cancellation)
+    {
+        using var checkpoint = Checkpoint.Load(step.Checkpoint, target);
+        return Evaluate($"earlier fine-tune for {step.Target}", checkpoint, battery, cache, observer, cancellation).Result;
+    }
+
+    private static (BatteryResult Result, string Sha, string Method, bool Cached) Evaluate(string role, Checkpoint checkpoint,
         IReadOnlyList<(TaskSpec Task, IReadOnlyList<TaskItem> Items)> battery, EvaluationCache cache, IGateObserver observer, CancellationToken cancellation)
     {
-        using var checkpoint = Checkpoint.Load(directory);
         var sha = checkpoint.Manifest.ContentSha256;
+        var compute = ComputeTarget.Of(checkpoint.Model).ToString();
         var outcomes = new List<ItemOutcome>();
         var missing = new List<(TaskSpec Task, IReadOnlyList<TaskItem> Items, string Key)>();
         foreach (var (task, items) in battery)
         {
-            var key = EvaluationCache.Key(sha, task);
+            var key = EvaluationCache.Key(sha, task, compute);
             if (cache.TryGet(key) is { } cached) outcomes.AddRange(cached);
             else missing.Add((task, items, key));
         }

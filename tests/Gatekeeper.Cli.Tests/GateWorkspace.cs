@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Gatekeeper.Torch.Checkpoints;
-using Gatekeeper.Torch.Modeling;
+using Gatekeeper.Torch.Modeling.Gpt2;
 using Gatekeeper.Torch.Tokenization;
 
 namespace Gatekeeper.Cli.Tests;
@@ -14,7 +14,7 @@ internal sealed class GateWorkspace : IDisposable
         Directory.CreateDirectory(Path.Combine(Root, "data"));
         TorchSharp.torch.manual_seed(5);
         var tokenizer = new ByteTokenizer();
-        using var model = new Gpt(new GptConfig(tokenizer.VocabSize, 64, 1, 2, 32));
+        using var model = new Gpt2LMHeadModel(Gpt2Config.Small(tokenizer.VocabSize, context: 64, layers: 1, heads: 2, width: 32));
         model.InitializeWeights(5);
         Checkpoint.Save(Path.Combine(Root, "base"), model, tokenizer, new CheckpointManifest { Method = "test" });
 

@@ -1,4 +1,5 @@
 using Gatekeeper.Torch.Modeling;
+using Gatekeeper.Torch.Modeling.Gpt2;
 using Gatekeeper.Torch.Tokenization;
 using Gatekeeper.Torch.Training;
 
@@ -9,18 +10,18 @@ internal static class TinyModels
 {
     public static readonly ByteTokenizer Tokenizer = new();
 
-    public static GptConfig Config(int context = 48) => new(Tokenizer.VocabSize, context, Layers: 2, Heads: 2, Width: 32);
+    public static Gpt2Config Config(int context = 48) => Gpt2Config.Small(Tokenizer.VocabSize, context, layers: 2, heads: 2, width: 32);
 
-    public static Gpt Create(int seed = 1, int context = 48)
+    public static Gpt2LMHeadModel Create(int seed = 1, int context = 48)
     {
         TorchSharp.torch.manual_seed(seed);
-        var model = new Gpt(Config(context));
+        var model = new Gpt2LMHeadModel(Config(context));
         model.InitializeWeights(seed);
         return model;
     }
 
     /// <summary>Fully fine-tunes a model on one chat turn until it has memorised it.</summary>
-    public static void TrainOn(Gpt model, string prompt, string answer, int steps)
+    public static void TrainOn(CausalLanguageModel model, string prompt, string answer, int steps)
     {
         var examples = new[] { TrainingExample.FromChat(Tokenizer, prompt, answer) };
         using var method = new FullFineTuning();

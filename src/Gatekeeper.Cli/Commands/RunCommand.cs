@@ -34,12 +34,24 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         [DefaultValue(".gatekeeper/cache")]
         public string Cache { get; init; } = ".gatekeeper/cache";
 
+        [CommandOption("--device <DEVICE>")]
+        [Description("Where the models run: cpu, cuda or cuda:N. Overrides the spec's device:. Default cpu")]
+        public string? Device { get; init; }
+
+        [CommandOption("--dtype <DTYPE>")]
+        [Description("Precision of the models: float32, bfloat16 or float16. Overrides the spec's dtype:. Default float32")]
+        public string? DType { get; init; }
+
         [CommandOption("--tag <KEY=VALUE>")]
         [Description("Tag for the MLflow run (repeatable), e.g. --tag pr=42 --tag trigger=nightly")]
         public string[] Tags { get; init; } = [];
 
-        public override ValidationResult Validate() =>
-            FolderError(("--output", Output), ("--mlruns", Mlruns), ("--cache", Cache)) ?? base.Validate();
+        public override ValidationResult Validate()
+        {
+            if (Device is not null && ComputeSpec.DeviceProblem(Device) is { } device) return ValidationResult.Error($"--device: {device}");
+            if (DType is not null && ComputeSpec.DTypeProblem(DType) is { } dtype) return ValidationResult.Error($"--dtype: {dtype}");
+            return FolderError(("--output", Output), ("--mlruns", Mlruns), ("--cache", Cache)) ?? base.Validate();
+        }
     }
 
     private readonly IAnsiConsole _console;
@@ -56,7 +68,8 @@ public sealed class RunCommand : Command<RunCommand.Settings>
                 throw new BadInputException("--candidate", null, $"'{candidate}' is not a folder; give a checkpoint folder (config.json, model.safetensors), e.g. --candidate gates/base.");
             spec = spec with { Train = null, Candidate = Path.GetFullPath(candidate) };
         }
-        _console.MarkupLine($"[bold]Gate {Markup.Escape(spec.Name)}[/] ({Markup.Escape(settings.Spec)}), {TorchSharp.torch.get_num_threads()} threads.");
+        spec = spec with { Compute = spec.Compute with { Device = settings.Device ?? spec.Compute.Device, DType = settings.DType ?? spec.Compute.DType } };
+        _console.MarkupLine($"[bold]Gate {Markup.Escape(spec.Name)}[/] ({Markup.Escape(settings.Spec)}), {spec.Compute.Device}, {spec.Compute.DType}, {TorchSharp.torch.get_num_threads()} threads.");
         var options = new GateRunOptions
         {
             OutputDirectory = settings.Output,

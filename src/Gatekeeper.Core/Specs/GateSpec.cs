@@ -28,6 +28,9 @@ public sealed record GateSpec
 
     public GatePolicy Policy { get; init; } = new();
 
+    /// <summary>Device and dtype of the models. Default float32 on the CPU.</summary>
+    public ComputeSpec Compute { get; init; } = new();
+
     /// <summary>Seeds the bootstrap and anything else random in the comparison. Default 1.</summary>
     public int Seed { get; init; } = 1;
 }

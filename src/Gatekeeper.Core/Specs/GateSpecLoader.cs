@@ -44,14 +44,25 @@ public static class GateSpecLoader
         var policy = PolicyReader.Read(gate, battery);
         var history = ReadHistory(gate, folder, battery);
         int seed = gate.Integer("seed", 0) ?? 1;
+        var compute = ReadCompute(gate);
         gate.RejectUnknownKeys();
 
         if (problems.Count > 0) throw new BadInputException(problems);
         return new GateSpec
         {
             Name = name, Description = description, SourceFile = path, Base = basePath!, Candidate = candidate,
-            Train = train, Battery = battery, Policy = policy, Seed = seed, History = history,
+            Train = train, Battery = battery, Policy = policy, Seed = seed, History = history, Compute = compute,
         };
+    }
+
+    private static ComputeSpec ReadCompute(YamlFields gate)
+    {
+        var defaults = new ComputeSpec();
+        var device = gate.String("device") ?? defaults.Device;
+        var dtype = gate.String("dtype") ?? defaults.DType;
+        if (ComputeSpec.DeviceProblem(device) is { } deviceProblem) gate.Problem(gate.Node("device"), $"gate: {deviceProblem}");
+        if (ComputeSpec.DTypeProblem(dtype) is { } dtypeProblem) gate.Problem(gate.Node("dtype"), $"gate: {dtypeProblem}");
+        return new ComputeSpec { Device = device, DType = dtype };
     }
 
     private static TrainSpec? ReadTrain(YamlFields gate, string folder)

@@ -1,23 +1,47 @@
 using System.Buffers.Binary;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Win32.SafeHandles;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Gatekeeper.Torch.Checkpoints;
 
 /// <summary>
-/// Reads and writes the safetensors format (an 8-byte header length, a JSON header, raw data). The
-/// header is checked before any data is used: sizes, offsets, overlaps and element counts. Nothing
-/// is ever executed, unlike pickle-based checkpoints.
+/// Streams tensors between safetensors files and TorchSharp tensors in chunks, so memory holds
+/// the model and one chunk, never a second copy of the model, and tensors of any size work.
 /// </summary>
 public static class SafetensorsFile
 {
-    private const long MaxHeaderBytes = 100_000_000;
+    /// <summary>Bytes moved at a time.</summary>
+    private const long ChunkBytes = 16L << 20;
 
-    /// <summary>Writes entries sorted by name, header padded to 8 bytes, so equal content gives equal bytes.</summary>
-    public static void Write(string path, IEnumerable<SafetensorsEntry> entries, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <summary>The dtypes tensors are read from and written as.</summary>
+    public static readonly IReadOnlyList<string> SupportedDTypes = ["F32", "F16", "BF16"];
+
+    public static ScalarType ScalarTypeOf(string dtype) => dtype switch
     {
-        var sorted = entries.OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
+        "F32" => ScalarType.Float32,
+        "F16" => ScalarType.Float16,
+        "BF16" => ScalarType.BFloat16,
+        _ => throw new ArgumentException($"dtype {dtype} is not supported; supported: {string.Join(", ", SupportedDTypes)}."),
+    };
+
+    public static string DTypeOf(ScalarType type) => type switch
+    {
+        ScalarType.Float32 => "F32",
+        ScalarType.Float16 => "F16",
+        ScalarType.BFloat16 => "BF16",
+        _ => throw new ArgumentException($"Tensors of {type} cannot be written; supported: float32, float16, bfloat16."),
+    };
+
+    /// <summary>
+    /// Writes tensors sorted by name, with the header padded to 8 bytes and <paramref name="metadata"/>
+    /// (Hugging Face loaders want <c>{"format": "pt"}</c>), so equal content gives equal bytes.
+    /// </summary>
+    public static void Write(string path, IEnumerable<(string Name, Tensor Tensor)> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var sorted = tensors.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
         var header = new JsonObject();
         if (metadata is { Count: > 0 })
         {
@@ -26,82 +50,81 @@ public static class SafetensorsFile
             header["__metadata__"] = meta;
         }
         long offset = 0;
-        foreach (var entry in sorted)
+        foreach (var (name, tensor) in sorted)
         {
-            header[entry.Name] = new JsonObject
+            long bytes = tensor.numel() * tensor.ElementSize;
+            header[name] = new JsonObject
             {
-                ["dtype"] = entry.DType,
-                ["shape"] = new JsonArray(entry.Shape.Select(s => (JsonNode)s).ToArray()),
-                ["data_offsets"] = new JsonArray(offset, offset + entry.Data.Length),
+                ["dtype"] = DTypeOf(tensor.dtype),
+                ["shape"] = new JsonArray(tensor.shape.Select(s => (JsonNode)s).ToArray()),
+                ["data_offsets"] = new JsonArray(offset, offset + bytes),
             };
-            offset += entry.Data.Length;
+            offset += bytes;
         }
         var headerBytes = Encoding.UTF8.GetBytes(header.ToJsonString());
         int padded = (headerBytes.Length + 7) / 8 * 8;
-        using var stream = File.Create(path);
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
         Span<byte> length = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
         stream.Write(length);
         stream.Write(headerBytes);
         for (int i = headerBytes.Length; i < padded; i++) stream.WriteByte((byte)' ');
-        foreach (var entry in sorted) stream.Write(entry.Data);
-    }
-
-    /// <summary>Reads every tensor; throws <see cref="InvalidDataException"/> naming the first problem.</summary>
-    public static (IReadOnlyList<SafetensorsEntry> Entries, IReadOnlyDictionary<string, string> Metadata) Read(string path)
-    {
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length < 8) throw Invalid(path, "the file is shorter than the 8-byte header length");
-        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        if (headerLength > MaxHeaderBytes || (long)headerLength > bytes.Length - 8)
-            throw Invalid(path, $"the header claims {headerLength} bytes but the file has {bytes.Length - 8} after the length");
-        long dataStart = 8 + (long)headerLength;
-        long dataLength = bytes.Length - dataStart;
-        JsonObject header;
-        try
+        using var noGrad = torch.no_grad();
+        foreach (var (_, tensor) in sorted)
         {
-            header = JsonNode.Parse(bytes.AsSpan(8, (int)headerLength))?.AsObject() ?? throw Invalid(path, "the header is not a JSON object");
-        }
-        catch (JsonException e)
-        {
-            throw Invalid(path, $"the header is not valid JSON ({e.Message})");
-        }
-
-        var metadata = new Dictionary<string, string>();
-        var entries = new List<(SafetensorsEntry Entry, long Begin, long End)>();
-        foreach (var (name, node) in header)
-        {
-            if (name == "__metadata__")
+            using var scope = torch.NewDisposeScope();
+            var flat = tensor.detach().cpu().contiguous().view(-1);
+            long perChunk = Math.Max(1, ChunkBytes / tensor.ElementSize);
+            for (long start = 0; start < flat.numel(); start += perChunk)
             {
-                foreach (var (key, value) in node?.AsObject() ?? []) metadata[key] = value?.GetValue<string>() ?? "";
-                continue;
+                using var chunk = flat.narrow(0, start, Math.Min(perChunk, flat.numel() - start));
+                stream.Write(chunk.bytes);
             }
-            if (node is not JsonObject tensor) throw Invalid(path, $"tensor '{name}' is not described by an object");
-            string dtype = (string?)tensor["dtype"] ?? throw Invalid(path, $"tensor '{name}' has no dtype");
-            int size = SafetensorsEntry.ElementSize(dtype);
-            if (size == 0) throw Invalid(path, $"tensor '{name}' has unknown dtype '{dtype}'");
-            var shape = tensor["shape"]?.AsArray().Select(s => s!.GetValue<long>()).ToArray() ?? throw Invalid(path, $"tensor '{name}' has no shape");
-            if (shape.Any(s => s < 0)) throw Invalid(path, $"tensor '{name}' has a negative dimension");
-            var offsets = tensor["data_offsets"]?.AsArray().Select(o => o!.GetValue<long>()).ToArray();
-            if (offsets is not { Length: 2 }) throw Invalid(path, $"tensor '{name}' needs data_offsets [begin, end]");
-            var (begin, end) = (offsets[0], offsets[1]);
-            if (begin < 0 || end < begin || end > dataLength)
-                throw Invalid(path, $"tensor '{name}' has offsets [{begin}, {end}] outside the {dataLength} data bytes");
-            long expected = shape.Aggregate(1L, (a, b) => checked(a * b)) * size;
-            if (end - begin != expected)
-                throw Invalid(path, $"tensor '{name}' spans {end - begin} bytes but its shape and dtype need {expected}");
-            var data = bytes.AsSpan((int)(dataStart + begin), (int)(end - begin)).ToArray();
-            entries.Add((new SafetensorsEntry(name, dtype, shape, data), begin, end));
         }
-        var ordered = entries.OrderBy(e => e.Begin).ToList();
-        for (int i = 1; i < ordered.Count; i++)
-        {
-            if (ordered[i].Begin < ordered[i - 1].End)
-                throw Invalid(path, $"tensors '{ordered[i - 1].Entry.Name}' and '{ordered[i].Entry.Name}' overlap");
-        }
-        return (entries.Select(e => e.Entry).ToList(), metadata);
     }
 
-    private static InvalidDataException Invalid(string path, string problem) =>
-        new($"{path}: not a valid safetensors file: {problem}.");
+    /// <summary>
+    /// Reads one tensor's data into <paramref name="destination"/> (any device, any floating dtype,
+    /// contiguous, with the tensor's element count), converting from the stored dtype as it goes.
+    /// </summary>
+    public static void ReadInto(SafetensorsHeader header, SafetensorsTensor tensor, Tensor destination)
+    {
+        var stored = ScalarTypeOf(tensor.DType);
+        if (destination.numel() != tensor.ElementCount)
+            throw new ArgumentException($"'{tensor.Name}' has {tensor.ElementCount} elements; the destination has {destination.numel()}.");
+        int size = SafetensorsTensor.ElementSize(tensor.DType);
+        bool direct = destination.device_type == DeviceType.CPU && destination.dtype == stored && destination.is_contiguous();
+        long perChunk = Math.Max(1, ChunkBytes / size);
+        using var noGrad = torch.no_grad();
+        using var file = File.OpenHandle(header.Path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var flat = destination.view(-1);
+        using var staging = direct ? null : torch.empty(Math.Min(perChunk, Math.Max(1, tensor.ElementCount)), dtype: stored);
+        for (long start = 0; start < tensor.ElementCount; start += perChunk)
+        {
+            long count = Math.Min(perChunk, tensor.ElementCount - start);
+            long fileOffset = header.DataStart + tensor.Begin + start * size;
+            using var target = flat.narrow(0, start, count);
+            if (direct)
+            {
+                ReadExactly(file, target.bytes, fileOffset, header.Path);
+            }
+            else
+            {
+                using var part = staging!.narrow(0, 0, count);
+                ReadExactly(file, part.bytes, fileOffset, header.Path);
+                target.copy_(part);
+            }
+        }
+    }
+
+    private static void ReadExactly(SafeFileHandle file, Span<byte> buffer, long offset, string path)
+    {
+        while (buffer.Length > 0)
+        {
+            int read = RandomAccess.Read(file, buffer, offset);
+            if (read == 0) throw SafetensorsHeader.Invalid(path, "the file ended inside a tensor's data");
+            buffer = buffer[read..];
+            offset += read;
+        }
+    }
 }

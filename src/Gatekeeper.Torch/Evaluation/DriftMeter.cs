@@ -12,7 +12,7 @@ namespace Gatekeeper.Torch.Evaluation;
 /// </summary>
 public static class DriftMeter
 {
-    public static double[] KlPerText(Gpt baseModel, Gpt candidate, ITokenizer tokenizer, IReadOnlyList<string> texts)
+    public static double[] KlPerText(CausalLanguageModel baseModel, CausalLanguageModel candidate, ITokenizer tokenizer, IReadOnlyList<string> texts)
     {
         if (baseModel.Config != candidate.Config)
             throw new InvalidDataException("Drift needs base and candidate of the same architecture; their config.json files differ.");
@@ -26,9 +26,9 @@ public static class DriftMeter
             var ids = tokenizer.Encode(texts[i]);
             if (ids.Length > baseModel.Config.ContextLength) ids = ids[..baseModel.Config.ContextLength];
             if (ids.Length == 0) continue;
-            var input = torch.tensor(ids.Select(id => (long)id).ToArray(), [1, ids.Length]);           // (1, T)
-            var logBase = nn.functional.log_softmax(baseModel.call(input), dim: 2);                       // (1, T, vocab)
-            var logCandidate = nn.functional.log_softmax(candidate.call(input), dim: 2);                  // (1, T, vocab)
+            var input = torch.tensor(ids.Select(id => (long)id).ToArray(), [1, ids.Length], device: baseModel.Device);   // (1, T)
+            var logBase = nn.functional.log_softmax(baseModel.call(input).to(ScalarType.Float32), dim: 2);                       // (1, T, vocab)
+            var logCandidate = nn.functional.log_softmax(candidate.call(input).to(ScalarType.Float32), dim: 2);                  // (1, T, vocab)
             var perPosition = (logBase.exp() * (logBase - logCandidate)).sum(dim: 2);                      // (1, T)
             result[i] = perPosition.mean().item<float>();
         }
@@ -36,7 +36,7 @@ public static class DriftMeter
     }
 
     /// <summary>||candidate - base|| / ||base|| over all parameters.</summary>
-    public static double RelativeParameterDistance(Gpt baseModel, Gpt candidate)
+    public static double RelativeParameterDistance(CausalLanguageModel baseModel, CausalLanguageModel candidate)
     {
         using var noGrad = torch.no_grad();
         var baseParameters = baseModel.named_parameters().ToDictionary(p => p.name, p => p.parameter);
@@ -45,8 +45,9 @@ public static class DriftMeter
         {
             using var scope = torch.NewDisposeScope();
             var reference = baseParameters[name];
-            difference += (parameter - reference).pow(2).sum().item<float>();
-            norm += reference.pow(2).sum().item<float>();
+            // Summed in float64: a large model's squares lose their small terms in float32.
+            difference += (parameter.to(ScalarType.Float64) - reference.to(ScalarType.Float64)).pow(2).sum().item<double>();
+            norm += reference.to(ScalarType.Float64).pow(2).sum().item<double>();
         }
         return norm == 0 ? 0 : Math.Sqrt(difference / norm);
     }

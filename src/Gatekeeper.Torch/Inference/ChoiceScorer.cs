@@ -11,10 +11,10 @@ namespace Gatekeeper.Torch.Inference;
 /// </summary>
 public sealed class ChoiceScorer
 {
-    private readonly Gpt _model;
+    private readonly CausalLanguageModel _model;
     private readonly ITokenizer _tokenizer;
 
-    public ChoiceScorer(Gpt model, ITokenizer tokenizer)
+    public ChoiceScorer(CausalLanguageModel model, ITokenizer tokenizer)
     {
         _model = model;
         _tokenizer = tokenizer;
@@ -37,8 +37,8 @@ public sealed class ChoiceScorer
         _model.eval();
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var logits = _model.call(torch.tensor(inputs, [rows.Count, length]));      // (C, T, vocab)
-        var logProbs = nn.functional.log_softmax(logits, dim: 2).cpu();              // (C, T, vocab)
+        var logits = _model.call(torch.tensor(inputs, [rows.Count, length], device: _model.Device));   // (C, T, vocab)
+        var logProbs = nn.functional.log_softmax(logits.to(ScalarType.Float32), dim: 2).cpu();       // (C, T, vocab)
         var scores = new double[rows.Count];
         for (int r = 0; r < rows.Count; r++)
         {

@@ -11,10 +11,10 @@ namespace Gatekeeper.Torch.Inference;
 /// </summary>
 public sealed class GreedyGenerator
 {
-    private readonly Gpt _model;
+    private readonly CausalLanguageModel _model;
     private readonly ITokenizer _tokenizer;
 
-    public GreedyGenerator(Gpt model, ITokenizer tokenizer)
+    public GreedyGenerator(CausalLanguageModel model, ITokenizer tokenizer)
     {
         _model = model;
         _tokenizer = tokenizer;
@@ -30,9 +30,9 @@ public sealed class GreedyGenerator
 
         _model.eval();
         using var noGrad = torch.no_grad();
-        using var cache = new KvCache(_model.Config.Layers);
+        using var cache = _model.NewCache();
         using var scope = torch.NewDisposeScope();
-        var input = torch.tensor(promptIds.Select(i => (long)i).ToArray(), [1, promptIds.Length]);   // (1, T)
+        var input = torch.tensor(promptIds.Select(i => (long)i).ToArray(), [1, promptIds.Length], device: _model.Device);   // (1, T)
         for (int step = 0; step < maxNewTokens && cache.Length + input.shape[1] <= context; step++)
         {
             using var stepScope = torch.NewDisposeScope();
@@ -40,7 +40,7 @@ public sealed class GreedyGenerator
             int next = (int)logits[0, -1].argmax().item<long>();
             if (next == _tokenizer.EndOfTurn) break;
             produced.Add(next);
-            input = torch.tensor(new long[] { next }, [1, 1]).MoveToOuterDisposeScope();
+            input = torch.tensor(new long[] { next }, [1, 1], device: _model.Device).MoveToOuterDisposeScope();
         }
         return _tokenizer.Decode(produced);
     }

@@ -1,7 +1,7 @@
 using Gatekeeper.Corpus;
 using Gatekeeper.Torch.Checkpoints;
 using Gatekeeper.Torch.Inference;
-using Gatekeeper.Torch.Modeling;
+using Gatekeeper.Torch.Modeling.Gpt2;
 using Gatekeeper.Torch.Tokenization;
 using Gatekeeper.Torch.Training;
 
@@ -24,7 +24,7 @@ public static class BasePretrainer
             part.Value)));
 
         TorchSharp.torch.manual_seed(options.Seed);
-        using var model = new Gpt(GptConfig.Tiny(tokenizer.VocabSize));
+        using var model = new Gpt2LMHeadModel(Gpt2Config.Tiny(tokenizer.VocabSize));
         model.InitializeWeights(options.Seed);
         var generator = new GreedyGenerator(model, tokenizer);
         var batches = new PackedBatcher(mixture, options.Training.BatchSize, options.Training.SequenceLength, tokenizer.Padding);

@@ -9,9 +9,9 @@ public sealed class FullFineTuning : ITrainingMethod
 {
     public string Name => "full";
 
-    public IReadOnlyList<Parameter> Prepare(Gpt model) => model.parameters().ToList();
+    public IReadOnlyList<Parameter> Prepare(CausalLanguageModel model) => model.parameters().ToList();
 
-    public Tensor? ExtraLoss(Gpt model) => null;
+    public Tensor? ExtraLoss(CausalLanguageModel model) => null;
 
     public void Dispose()
     {

@@ -14,8 +14,8 @@ public interface ITrainingMethod : IDisposable
     string Name { get; }
 
     /// <summary>Prepares the model (freezing, adding adapters) and returns what the optimizer updates.</summary>
-    IReadOnlyList<Parameter> Prepare(Gpt model);
+    IReadOnlyList<Parameter> Prepare(CausalLanguageModel model);
 
     /// <summary>A term added to the task loss, or null.</summary>
-    Tensor? ExtraLoss(Gpt model);
+    Tensor? ExtraLoss(CausalLanguageModel model);
 }

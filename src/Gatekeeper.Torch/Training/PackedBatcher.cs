@@ -25,8 +25,8 @@ public sealed class PackedBatcher
         _padding = padding;
     }
 
-    /// <summary>Inputs (B, T) and targets (B, T) as int64 tensors.</summary>
-    public (Tensor Inputs, Tensor Targets) Next(Random random)
+    /// <summary>Inputs (B, T) and targets (B, T) as int64 tensors on <paramref name="device"/> (default the CPU).</summary>
+    public (Tensor Inputs, Tensor Targets) Next(Random random, Device? device = null)
     {
         var inputs = new long[_rows * _length];
         var targets = new long[_rows * _length];
@@ -56,7 +56,7 @@ public sealed class PackedBatcher
                 if (used >= _length) break;
             }
         }
-        return (torch.tensor(inputs, [_rows, _length]), torch.tensor(targets, [_rows, _length]));
+        return (torch.tensor(inputs, [_rows, _length], device: device), torch.tensor(targets, [_rows, _length], device: device));
     }
 
     private static TrainingExample Truncate(TrainingExample example, int length) =>

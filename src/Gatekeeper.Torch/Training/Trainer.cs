@@ -13,7 +13,7 @@ namespace Gatekeeper.Torch.Training;
 /// </summary>
 public sealed class Trainer : IDisposable
 {
-    private readonly Gpt _model;
+    private readonly CausalLanguageModel _model;
     private readonly ITrainingMethod _method;
     private readonly PackedBatcher _batches;
     private readonly TrainingOptions _options;
@@ -22,10 +22,12 @@ public sealed class Trainer : IDisposable
     private readonly Random _random;
     private readonly List<(int Step, double Loss)> _losses = [];
     private readonly Stopwatch _clock = new();
+    private readonly Device _device;
 
-    public Trainer(Gpt model, ITrainingMethod method, PackedBatcher batches, TrainingOptions options)
+    public Trainer(CausalLanguageModel model, ITrainingMethod method, PackedBatcher batches, TrainingOptions options)
     {
         _model = model;
+        _device = model.Device;
         _method = method;
         _batches = batches;
         _options = options;
@@ -65,10 +67,11 @@ public sealed class Trainer : IDisposable
 
             using (var scope = torch.NewDisposeScope())
             {
-                var (inputs, targets) = _batches.Next(_random);               // (B, T), (B, T)
+                var (inputs, targets) = _batches.Next(_random, _device);      // (B, T), (B, T)
                 var logits = _model.call(inputs);                             // (B, T, vocab)
+                // The loss in float32 whatever the model's dtype, as Hugging Face computes it.
                 var loss = nn.functional.cross_entropy(
-                    logits.view(-1, logits.shape[2]), targets.view(-1), ignore_index: PackedBatcher.IgnoreIndex);
+                    logits.view(-1, logits.shape[2]).to(ScalarType.Float32), targets.view(-1), ignore_index: PackedBatcher.IgnoreIndex);
                 if (_method.ExtraLoss(_model) is { } extra) loss = loss + extra;
 
                 _optimizer.zero_grad();

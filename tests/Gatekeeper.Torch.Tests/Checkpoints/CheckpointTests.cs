@@ -35,8 +35,9 @@ public sealed class CheckpointTests : IDisposable
         Checkpoint.Save(_folder, model, TinyModels.Tokenizer, new CheckpointManifest { Method = "test" });
         foreach (var file in new[] { "config.json", "model.safetensors", "tokenizer.json", "gatekeeper.json" })
             Assert.True(File.Exists(Path.Combine(_folder, file)), file);
-        var (entries, metadata) = SafetensorsFile.Read(Path.Combine(_folder, Checkpoint.WeightsFile));
-        Assert.Equal("pt", metadata["format"]);
+        var header = SafetensorsHeader.Read(Path.Combine(_folder, Checkpoint.WeightsFile));
+        Assert.Equal("pt", header.Metadata["format"]);
+        var entries = header.Tensors;
         var cAttn = entries.Single(e => e.Name == "transformer.h.0.attn.c_attn.weight");
         Assert.Equal(new long[] { 32, 96 }, cAttn.Shape);   // Conv1D layout: (in, out)
         Assert.Contains(entries, e => e.Name == "transformer.wte.weight");

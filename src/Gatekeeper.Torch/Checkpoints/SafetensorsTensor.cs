@@ -1,8 +1,9 @@
 namespace Gatekeeper.Torch.Checkpoints;
 
-/// <summary>One tensor of a safetensors file: its name, element type, shape and raw little-endian bytes.</summary>
-public sealed record SafetensorsEntry(string Name, string DType, long[] Shape, byte[] Data)
+/// <summary>One tensor a safetensors header describes: its name, element type, shape and byte range within the data section.</summary>
+public sealed record SafetensorsTensor(string Name, string DType, long[] Shape, long Begin, long End)
 {
+    /// <summary>Bytes per element of a safetensors dtype; 0 for one the format does not define.</summary>
     public static int ElementSize(string dtype) => dtype switch
     {
         "F64" or "I64" or "U64" => 8,
@@ -13,4 +14,6 @@ public sealed record SafetensorsEntry(string Name, string DType, long[] Shape, b
     };
 
     public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
+
+    public long ByteLength => End - Begin;
 }

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace Gatekeeper.Torch.Tests.Modeling;
 
-public class GptTests
+public class Gpt2LMHeadModelTests
 {
     [Fact]
     public void Forward_ReturnsLogitsPerPositionAndToken()
@@ -20,12 +20,12 @@ public class GptTests
     {
         using var model = TinyModels.Create();
         var names = model.named_parameters().Select(p => p.name).ToHashSet();
-        Assert.Contains("wte.weight", names);
-        Assert.Contains("wpe.weight", names);
-        Assert.Contains("h.0.ln_1.weight", names);
-        Assert.Contains("h.1.attn.c_attn.weight", names);
-        Assert.Contains("h.1.mlp.c_proj.bias", names);
-        Assert.Contains("ln_f.bias", names);
+        Assert.Contains("transformer.wte.weight", names);
+        Assert.Contains("transformer.wpe.weight", names);
+        Assert.Contains("transformer.h.0.ln_1.weight", names);
+        Assert.Contains("transformer.h.1.attn.c_attn.weight", names);
+        Assert.Contains("transformer.h.1.mlp.c_proj.bias", names);
+        Assert.Contains("transformer.ln_f.bias", names);
         Assert.DoesNotContain(names, n => n.Contains("lm_head", StringComparison.Ordinal));
     }
 
@@ -51,7 +51,7 @@ public class GptTests
         using var scope = torch.NewDisposeScope();
         var ids = new long[] { 256, 72, 105, 33, 257, 65, 66 };
         var full = model.call(torch.tensor(ids, [1, ids.Length]));
-        using var cache = new KvCache(model.Config.Layers);
+        using var cache = model.NewCache();
         var prefix = model.Forward(torch.tensor(ids[..5], [1, 5]), cache);
         var step6 = model.Forward(torch.tensor(ids[5..6], [1, 1]), cache);
         var step7 = model.Forward(torch.tensor(ids[6..7], [1, 1]), cache);

@@ -1,0 +1,54 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Gatekeeper.Torch.Modeling;
+
+/// <summary>
+/// A causal language model of any family: what training, evaluation, drift and checkpoints see.
+/// Parameter names are Hugging Face's tensor names, so a state dict maps onto a checkpoint's
+/// keys one to one. Families live in their own folders (<c>Gpt2/</c>, <c>Llama/</c>) behind
+/// <see cref="IModelFamily"/>.
+/// </summary>
+public abstract class CausalLanguageModel : nn.Module<Tensor, Tensor>
+{
+    protected CausalLanguageModel(string name) : base(name)
+    {
+    }
+
+    public abstract ModelConfig Config { get; }
+
+    /// <summary>ids (B, T) -> logits (B, T, vocab).</summary>
+    public override Tensor forward(Tensor ids) => Forward(ids, null);
+
+    /// <summary>
+    /// ids (B, T) -> logits (B, T, vocab). With a cache, <paramref name="ids"/> holds only the
+    /// positions after those already cached: the whole prefix into an empty cache, then one
+    /// position at a time.
+    /// </summary>
+    public abstract Tensor Forward(Tensor ids, KvCache? cache);
+
+    public KvCache NewCache() => new(Config.Layers);
+
+    /// <summary>The linear maps an adapter may wrap, by their names (<c>transformer.h.0.attn.c_attn</c>).</summary>
+    public IEnumerable<(string Name, Projection Projection)> Projections() =>
+        named_modules().Where(m => m.module is Projection).Select(m => (m.name, (Projection)m.module));
+
+    public long ParameterCount => parameters().Sum(p => p.numel());
+
+    /// <summary>Where the parameters live; inputs are created there.</summary>
+    public Device Device => parameters().First().device;
+
+    public ScalarType DType => parameters().First().dtype;
+
+    /// <summary>The first position of <paramref name="ids"/>, after checking it fits the context and the cache rule.</summary>
+    protected long StartPosition(Tensor ids, KvCache? cache)
+    {
+        long start = cache?.Length ?? 0;
+        long t = ids.shape[1];
+        if (start + t > Config.ContextLength)
+            throw new ArgumentException($"Sequence of {start + t} tokens exceeds the model's context of {Config.ContextLength}{Config.ContextNote}.");
+        if (start > 0 && t > 1)
+            throw new ArgumentException("A non-empty KV cache can only be extended one position at a time.");
+        return start;
+    }
+}
