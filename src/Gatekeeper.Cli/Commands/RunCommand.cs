@@ -10,7 +10,7 @@ namespace Gatekeeper.Cli.Commands;
 /// <summary>Runs a whole gate: fine-tune (or take) a candidate, evaluate, decide, report, record.</summary>
 public sealed class RunCommand : Command<RunCommand.Settings>
 {
-    public sealed class Settings : CommonSettings
+    public sealed class Settings : ModelSettings
     {
         [CommandArgument(0, "<SPEC>")]
         [Description("Gate spec, e.g. gates/default.yaml")]
@@ -34,24 +34,12 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         [DefaultValue(".gatekeeper/cache")]
         public string Cache { get; init; } = ".gatekeeper/cache";
 
-        [CommandOption("--device <DEVICE>")]
-        [Description("Where the models run: cpu, cuda or cuda:N. Overrides the spec's device:. Default cpu")]
-        public string? Device { get; init; }
-
-        [CommandOption("--dtype <DTYPE>")]
-        [Description("Precision of the models: float32, bfloat16 or float16. Overrides the spec's dtype:. Default float32")]
-        public string? DType { get; init; }
-
         [CommandOption("--tag <KEY=VALUE>")]
         [Description("Tag for the MLflow run (repeatable), e.g. --tag pr=42 --tag trigger=nightly")]
         public string[] Tags { get; init; } = [];
 
-        public override ValidationResult Validate()
-        {
-            if (Device is not null && ComputeSpec.DeviceProblem(Device) is { } device) return ValidationResult.Error($"--device: {device}");
-            if (DType is not null && ComputeSpec.DTypeProblem(DType) is { } dtype) return ValidationResult.Error($"--dtype: {dtype}");
-            return FolderError(("--output", Output), ("--mlruns", Mlruns), ("--cache", Cache)) ?? base.Validate();
-        }
+        public override ValidationResult Validate() =>
+            FolderError(("--output", Output), ("--mlruns", Mlruns), ("--cache", Cache)) ?? base.Validate();
     }
 
     private readonly IAnsiConsole _console;
@@ -68,7 +56,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
                 throw new BadInputException("--candidate", null, $"'{candidate}' is not a folder; give a checkpoint folder (config.json, model.safetensors), e.g. --candidate gates/base.");
             spec = spec with { Train = null, Candidate = Path.GetFullPath(candidate) };
         }
-        spec = spec with { Compute = spec.Compute with { Device = settings.Device ?? spec.Compute.Device, DType = settings.DType ?? spec.Compute.DType } };
+        spec = spec with { Compute = settings.Apply(spec.Compute) };
         _console.MarkupLine($"[bold]Gate {Markup.Escape(spec.Name)}[/] ({Markup.Escape(settings.Spec)}), {spec.Compute.Device}, {spec.Compute.DType}, {TorchSharp.torch.get_num_threads()} threads.");
         var options = new GateRunOptions
         {

@@ -157,6 +157,8 @@ public sealed class RunCommandTests : IDisposable
     [InlineData("--threads", "0", "--threads 0: give at least 1 thread")]
     [InlineData("--output", "a-file", "is a file; give a folder")]
     [InlineData("--mlruns", "a-file", "is a file; give a folder")]
+    [InlineData("--device", "tpu", "--device: device 'tpu' is not one of cpu, cuda, cuda:N")]
+    [InlineData("--dtype", "fp8", "--dtype: dtype 'fp8' is not supported; use one of float32, bfloat16, float16")]
     public async Task Run_UnusableOption_ExitsTwoSayingWhy(string option, string value, string message)
     {
         File.WriteAllText(_workspace.Path_("a-file"), "");
@@ -166,6 +168,32 @@ public sealed class RunCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.BadInput, exit);
         Assert.Contains(message, output);
+    }
+
+    [Fact]
+    public async Task Run_CudaWhereThereIsNone_ExitsThreeBeforeAnyWorkAndSaysHowToFixIt()
+    {
+        if (TorchSharp.torch.cuda.is_available()) return;   // the failure under test needs a machine without CUDA
+        var spec = _workspace.Spec("gpu", "candidate: base", DefaultPolicy);
+
+        var (exit, output) = await Run([.. RunArgs(spec), "--device", "cuda"]);
+
+        Assert.Equal(ExitCodes.Infrastructure, exit);
+        Assert.Contains("device cuda: no CUDA device is available here", output);
+        Assert.Contains("--device cpu", output);
+        Assert.False(Directory.Exists(_workspace.Path_("mlruns")), "a run that cannot start left MLflow records");
+    }
+
+    [Fact]
+    public async Task Run_SpecDeviceAndDtype_AreCheckedWithTheirLine()
+    {
+        var spec = _workspace.Spec("compute", "candidate: base\ndevice: gpu\ndtype: half", DefaultPolicy);
+
+        var (exit, output) = await Run(RunArgs(spec));
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains("gate: device 'gpu' is not one of cpu, cuda, cuda:N", output);
+        Assert.Contains("gate: dtype 'half' is not supported", output);
     }
 
     [Fact]
