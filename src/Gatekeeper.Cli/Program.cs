@@ -1,5 +1,10 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Gatekeeper.Cli;
+
+// Reports, logs and records read the same on every machine, whatever its locale.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
 
 // Ctrl-C, or the SIGTERM a CI runner sends when a job is cancelled, stops the command at its next
 // step or item, so a gate closes its records (its MLflow run marked killed) instead of vanishing.

@@ -16,7 +16,6 @@ public sealed class Checkpoint : IDisposable
 {
     public const string ConfigFile = "config.json";
     public const string WeightsFile = WeightFiles.SingleFile;
-    public const string TokenizerFile = "tokenizer.json";
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -52,13 +51,12 @@ public sealed class Checkpoint : IDisposable
         Directory.CreateDirectory(staging);
 
         var configBytes = Encoding.UTF8.GetBytes(ConfigJson(model, configSource).ToJsonString(Indented));
-        var tokenizerBytes = Encoding.UTF8.GetBytes(tokenizer.ToJson());
         File.WriteAllBytes(Path.Combine(staging, ConfigFile), configBytes);
-        File.WriteAllBytes(Path.Combine(staging, TokenizerFile), tokenizerBytes);
+        foreach (var (name, bytes) in tokenizer.Files) File.WriteAllBytes(Path.Combine(staging, name), bytes);
         SafetensorsFile.Write(Path.Combine(staging, WeightsFile), ModelWeights.Entries(model), new Dictionary<string, string> { ["format"] = "pt" });
 
         var weights = WeightFiles.Locate(staging);
-        var hashed = WithHashes(manifest, model.Config, FileHash.Sha256(configBytes), weights.Sha256(), FileHash.Sha256(tokenizerBytes));
+        var hashed = WithHashes(manifest, model.Config, FileHash.Sha256(configBytes), weights.Sha256(), TokenizerFiles.Sha256(tokenizer.Files));
         File.WriteAllText(Path.Combine(staging, CheckpointManifest.FileName), JsonSerializer.Serialize(hashed, Indented));
 
         var previous = directory.TrimEnd(Path.DirectorySeparatorChar) + ".previous";
@@ -75,16 +73,10 @@ public sealed class Checkpoint : IDisposable
     /// </summary>
     public static Checkpoint Load(string directory, ComputeTarget? target = null)
     {
-        var tokenizerPath = Path.Combine(directory, TokenizerFile);
         var (model, source, configSha, weightsSha) = LoadModel(directory, target);
         try
         {
-            if (!File.Exists(tokenizerPath))
-                throw new InvalidDataException($"{tokenizerPath}: missing; a checkpoint folder needs {ConfigFile}, its weights and {TokenizerFile}.");
-            var tokenizerBytes = File.ReadAllBytes(tokenizerPath);
-            var tokenizer = ParseJson(tokenizerPath, tokenizerBytes, json => ByteTokenizer.Describes(json)
-                ? new ByteTokenizer()
-                : throw new FormatException($"unsupported tokenizer type '{(string?)json["type"]}'; supported: {ByteTokenizer.Kind}"));
+            var tokenizer = TokenizerFiles.Load(directory);
             if (tokenizer.VocabSize > model.Config.VocabSize)
                 throw new InvalidDataException($"{Path.Combine(directory, ConfigFile)}: vocab_size {model.Config.VocabSize} is smaller than the tokenizer's {tokenizer.VocabSize}.");
 
@@ -92,7 +84,7 @@ public sealed class Checkpoint : IDisposable
             var stored = File.Exists(manifestPath)
                 ? ParseJson(manifestPath, File.ReadAllBytes(manifestPath), json => json.Deserialize<CheckpointManifest>()!)
                 : new CheckpointManifest { Method = "imported" };
-            var manifest = WithHashes(stored, model.Config, configSha, weightsSha, FileHash.Sha256(tokenizerBytes));
+            var manifest = WithHashes(stored, model.Config, configSha, weightsSha, TokenizerFiles.Sha256(tokenizer.Files));
             return new Checkpoint(model, tokenizer, manifest, source);
         }
         catch
@@ -112,7 +104,7 @@ public sealed class Checkpoint : IDisposable
             throw new InvalidDataException($"{directory}: checkpoint folder not found.");
         var configPath = Path.Combine(directory, ConfigFile);
         if (!File.Exists(configPath))
-            throw new InvalidDataException($"{configPath}: missing; a checkpoint folder needs {ConfigFile}, its weights and {TokenizerFile}.");
+            throw new InvalidDataException($"{configPath}: missing; a checkpoint folder needs {ConfigFile}, its weights and a tokenizer.");
         var configBytes = File.ReadAllBytes(configPath);
         var source = ParseJson(configPath, configBytes, json => json as JsonObject ?? throw new FormatException("config.json must be a JSON object"));
         var config = ParseJson(configPath, configBytes, json => ModelFamilies.ReadConfig((JsonObject)json));

@@ -38,7 +38,7 @@ public sealed class GreedyGenerator
             using var stepScope = torch.NewDisposeScope();
             var logits = _model.Forward(input, cache);                                                  // (1, T, vocab)
             int next = (int)logits[0, -1].argmax().item<long>();
-            if (next == _tokenizer.EndOfTurn) break;
+            if (_tokenizer.Stops(next)) break;
             produced.Add(next);
             input = torch.tensor(new long[] { next }, [1, 1], device: _model.Device).MoveToOuterDisposeScope();
         }

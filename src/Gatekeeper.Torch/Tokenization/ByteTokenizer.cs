@@ -22,6 +22,10 @@ public sealed class ByteTokenizer : ITokenizer
     public int EndOfTurn => End;
     public int Padding => Pad;
 
+    public bool Stops(int id) => id == End;
+
+    public IReadOnlyDictionary<string, byte[]> Files => new Dictionary<string, byte[]> { [TokenizerFiles.TokenizerJson] = Encoding.UTF8.GetBytes(ToJson()) };
+
     public int[] Encode(string text)
     {
         var bytes = Encoding.UTF8.GetBytes(text);

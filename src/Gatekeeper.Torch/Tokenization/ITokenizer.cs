@@ -1,16 +1,20 @@
 namespace Gatekeeper.Torch.Tokenization;
 
-/// <summary>Turns text into token ids and back, and frames a chat turn for the model.</summary>
+/// <summary>Turns text into token ids and back, and frames a prompt and its answer for the model.</summary>
 public interface ITokenizer
 {
     int VocabSize { get; }
 
-    /// <summary>The id that ends an answer; generation stops on it.</summary>
+    /// <summary>The id that ends an answer: what training teaches the model to write last.</summary>
     int EndOfTurn { get; }
 
     /// <summary>The id that fills unused row positions.</summary>
     int Padding { get; }
 
+    /// <summary>True for an id generation stops at (the end of turn, and any other end-of-sequence id).</summary>
+    bool Stops(int id);
+
+    /// <summary>The ids of plain text, with no special tokens added.</summary>
     int[] Encode(string text);
 
     /// <summary>Decodes ids, dropping special tokens.</summary>
@@ -22,6 +26,6 @@ public interface ITokenizer
     /// <summary>The ids of an answer, closed by <see cref="EndOfTurn"/>.</summary>
     int[] EncodeAnswer(string answer);
 
-    /// <summary>The tokenizer file's content, as written into a checkpoint folder.</summary>
-    string ToJson();
+    /// <summary>The files that describe the tokenizer in a checkpoint folder, by name, as written there.</summary>
+    IReadOnlyDictionary<string, byte[]> Files { get; }
 }
