@@ -2,6 +2,7 @@ using Gatekeeper.Battery;
 using Gatekeeper.Specs;
 using Gatekeeper.Torch.Checkpoints;
 using Gatekeeper.Torch.Modeling;
+using Gatekeeper.Torch.Tokenization;
 using Gatekeeper.Torch.Training;
 
 namespace Gatekeeper.Pipeline;
@@ -16,9 +17,10 @@ public static class CandidateTrainer
         string codeVersion, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         var tokenizer = checkpoint.Tokenizer;
-        var target = new UniformSource(ReadExamples(spec.Data, spec.Fields, checkpoint));
+        var framing = PromptFormats.Apply(tokenizer, spec.PromptFormat, checkpoint.Directory);
+        var target = new UniformSource(ReadExamples(spec.Data, spec.Fields, checkpoint, framing));
         IExampleSource source = spec.Replay is { } replay
-            ? new MixtureSource([(target, 1 - replay.Fraction), (new UniformSource(ReadExamples(replay.Data, new FieldMapping(), checkpoint)), replay.Fraction)])
+            ? new MixtureSource([(target, 1 - replay.Fraction), (new UniformSource(ReadExamples(replay.Data, new FieldMapping(), checkpoint, framing)), replay.Fraction)])
             : target;
         var options = new TrainingOptions
         {
@@ -34,7 +36,7 @@ public static class CandidateTrainer
         try
         {
             var (manifest, result) = TrainCopy(model, checkpoint, spec, source, options, outputDirectory, codeVersion, progress, cancellation);
-            return (new Checkpoint(model, tokenizer, manifest, checkpoint.ConfigSource), result);
+            return (new Checkpoint(model, tokenizer, manifest, checkpoint.ConfigSource, outputDirectory), result);
         }
         catch
         {
@@ -66,6 +68,7 @@ public static class CandidateTrainer
                 ["batch_size"] = spec.BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["learning_rate"] = spec.LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
                 ["replay_fraction"] = (spec.Replay?.Fraction ?? 0).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+                ["prompt_format"] = spec.PromptFormat.ToString().ToLowerInvariant(),
             },
         };
         return (Checkpoint.Save(outputDirectory, model, tokenizer, manifest, checkpoint.ConfigSource), result);
@@ -81,7 +84,7 @@ public static class CandidateTrainer
         return copy;
     }
 
-    private static List<TrainingExample> ReadExamples(string path, FieldMapping fields, Checkpoint checkpoint)
+    private static List<TrainingExample> ReadExamples(string path, FieldMapping fields, Checkpoint checkpoint, ITokenizer framing)
     {
         var examples = new List<TrainingExample>();
         int context = checkpoint.Model.Config.ContextLength + 1;
@@ -90,7 +93,7 @@ public static class CandidateTrainer
             string Text(string field) => row.Fields.TryGetValue(field, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String
                 ? v.GetString()!
                 : throw new BadInputException(path, row.Line, $"no text field '{field}'. Training rows need a prompt and an answer; map other columns with 'fields'.");
-            var example = TrainingExample.FromChat(checkpoint.Tokenizer, Text(fields.Prompt), Text(fields.Answer));
+            var example = TrainingExample.FromChat(framing, Text(fields.Prompt), Text(fields.Answer));
             if (example.Length > context)
                 throw new BadInputException(path, row.Line, $"the example is {example.Length} tokens, longer than the model's context of {context - 1}. Shorten it.");
             examples.Add(example);

@@ -28,7 +28,7 @@ public sealed class EvaluationCache
         var definition = JsonSerializer.Serialize(new
         {
             task.Name, task.Version, Kind = task.Kind.ToString(), task.Template, Matcher = task.Matcher.ToString(), task.Pattern,
-            task.RefusalMarkers, task.MaxNewTokens, task.Limit, task.Fields, Category = task.Category.ToString(),
+            task.RefusalMarkers, task.MaxNewTokens, task.Limit, task.Fields, Category = task.Category.ToString(), PromptFormat = task.PromptFormat.ToString(),
         });
         var data = FileHash.Sha256(task.Data);
         var text = $"evaluator:{EvaluatorVersion}\nmodel:{modelSha256}\ncompute:{compute}\ntask:{definition}\ndata:{data}\n";

@@ -5,6 +5,7 @@ using Gatekeeper.Reporting;
 using Gatekeeper.Specs;
 using Gatekeeper.Torch.Checkpoints;
 using Gatekeeper.Torch.Compute;
+using Gatekeeper.Torch.Tokenization;
 using Gatekeeper.Torch.Evaluation;
 using Gatekeeper.Torch.Training;
 using Gatekeeper.Verdicts;
@@ -39,6 +40,9 @@ public static class GateRunner
             // Each model is loaded once, and both stay loaded: drift compares them side by side.
             observer.Stage($"Loading the base from {spec.Base} ({target}).");
             baseCheckpoint = Checkpoint.Load(spec.Base, target);
+            // A prompt format the checkpoint cannot render should stop the gate before minutes of training.
+            foreach (var format in spec.Battery.Select(t => t.PromptFormat).Append(spec.Train?.PromptFormat ?? PromptFormat.Plain).Distinct())
+                PromptFormats.Apply(baseCheckpoint.Tokenizer, format, baseCheckpoint.Directory);
             (candidate, var training) = ObtainCandidate(spec, baseCheckpoint, target, output, options, observer, cancellation);
             var cache = new EvaluationCache(options.CacheDirectory);
 

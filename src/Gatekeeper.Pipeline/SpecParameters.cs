@@ -14,6 +14,8 @@ public static class SpecParameters
             ["gate.seed"] = I(spec.Seed),
             ["base"] = spec.Base,
             ["candidate.source"] = spec.Train is null ? "checkpoint" : "train",
+            ["compute.device"] = spec.Compute.Device,
+            ["compute.dtype"] = spec.Compute.DType,
             ["policy.confidence"] = D(spec.Policy.Confidence),
             ["policy.inconclusive"] = spec.Policy.Inconclusive.ToString().ToLowerInvariant(),
             ["policy.min_items"] = I(spec.Policy.MinItems),
@@ -32,6 +34,7 @@ public static class SpecParameters
             p["train.batch_size"] = I(t.BatchSize);
             p["train.learning_rate"] = D(t.LearningRate);
             p["train.seed"] = I(t.Seed);
+            p["train.prompt_format"] = t.PromptFormat.ToString().ToLowerInvariant();
             p["train.replay.fraction"] = D(t.Replay?.Fraction ?? 0);
             if (t.Replay is not null) p["train.replay.data"] = t.Replay.Data;
         }
@@ -41,6 +44,7 @@ public static class SpecParameters
             p[$"battery.{task.Name}.kind"] = task.Kind.ToString().ToLowerInvariant();
             p[$"battery.{task.Name}.version"] = I(task.Version);
             p[$"battery.{task.Name}.data"] = task.Data;
+            p[$"battery.{task.Name}.prompt_format"] = task.PromptFormat.ToString().ToLowerInvariant();
         }
         foreach (var (task, o) in spec.Policy.Tasks)
         {

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Gatekeeper.Torch.Checkpoints;
+using Gatekeeper.Torch.Compute;
 using Gatekeeper.Torch.Modeling.Gpt2;
+using Gatekeeper.Torch.Modeling.Llama;
 using Gatekeeper.Torch.Tokenization;
 
 namespace Gatekeeper.Cli.Tests;
@@ -37,11 +39,12 @@ internal sealed class GateWorkspace : IDisposable
     public string Path_(string relative) => Path.Combine(Root, relative);
 
     /// <summary>Writes a gate spec whose candidate is trained (or given), with a policy block as YAML text.</summary>
-    public string Spec(string name, string candidate, string policy)
+    public string Spec(string name, string candidate, string policy, string baseFolder = "base", bool chat = false)
     {
+        string format = chat ? "prompt_format: chat" : "";
         var yaml = $"""
             name: {name}
-            base: base
+            base: {baseFolder}
             {candidate}
             battery:
               - name: facts
@@ -50,6 +53,7 @@ internal sealed class GateWorkspace : IDisposable
                 data: data/facts.jsonl
                 matcher: numeric
                 max_new_tokens: 4
+                {format}
               - name: choice
                 category: general
                 kind: multiple_choice
@@ -59,6 +63,7 @@ internal sealed class GateWorkspace : IDisposable
                 kind: refusal
                 data: data/refusal.jsonl
                 max_new_tokens: 6
+                {format}
               - name: drift
                 category: general
                 kind: drift
@@ -69,6 +74,7 @@ internal sealed class GateWorkspace : IDisposable
                 data: data/target.jsonl
                 matcher: numeric
                 max_new_tokens: 6
+                {format}
             policy:
             {policy}
             """;
@@ -81,6 +87,42 @@ internal sealed class GateWorkspace : IDisposable
         train:
           method: full
           data: data/train.jsonl
+          steps: 10
+          batch_size: 4
+          learning_rate: 3.0e-3
+        """;
+
+    /// <summary>
+    /// Writes a tiny random Qwen2 (grouped-query attention, q/k/v biases, tied head) with a Hugging
+    /// Face byte-level BPE tokenizer and a ChatML template, in Hugging Face's layout.
+    /// </summary>
+    public string Qwen2Base(string relative = "qwen2-base")
+    {
+        var tokenizer = TokenizerFiles.Load(Path.Combine(AppContext.BaseDirectory, "Tokenizers", "qwen2"));
+        var config = new LlamaConfig
+        {
+            Type = LlamaConfig.Qwen2Type, VocabSize = tokenizer.VocabSize, ContextLength = 96, MaxPositionEmbeddings = 96, Layers = 1, Hidden = 32,
+            Intermediate = 64, Heads = 4, KeyValueHeads = 2, HeadDim = 8, QkvBias = true, TieWordEmbeddings = true,
+        };
+        using var model = ComputeTarget.Cpu.Create(config);
+        using (var noGrad = TorchSharp.torch.no_grad())
+        {
+            var generator = new TorchSharp.torch.Generator(5);
+            foreach (var (name, parameter) in model.named_parameters())
+            {
+                if (name.EndsWith("norm.weight", StringComparison.Ordinal)) parameter.fill_(1.0);
+                else parameter.normal_(0, 0.05, generator);
+            }
+        }
+        Checkpoint.Save(Path.Combine(Root, relative), model, tokenizer, new CheckpointManifest { Method = "test" });
+        return relative;
+    }
+
+    public const string TrainTenChatSteps = """
+        train:
+          method: full
+          data: data/train.jsonl
+          prompt_format: chat
           steps: 10
           batch_size: 4
           learning_rate: 3.0e-3

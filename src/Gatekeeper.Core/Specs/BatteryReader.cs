@@ -61,6 +61,7 @@ internal static class BatteryReader
             Data = data ?? "",
             Fields = ReadFields(task),
             Template = task.String("template") ?? "{prompt}",
+            PromptFormat = task.Choice<PromptFormat>("prompt_format") ?? PromptFormat.Plain,
             Matcher = matcher,
             Pattern = pattern,
             RefusalMarkers = task.Strings("refusal_markers") ?? [],

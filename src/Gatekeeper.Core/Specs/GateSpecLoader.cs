@@ -87,6 +87,7 @@ public static class GateSpecLoader
             Method = method,
             Data = data ?? "",
             Fields = fields,
+            PromptFormat = train.Choice<PromptFormat>("prompt_format") ?? defaults.PromptFormat,
             Steps = train.Integer("steps", 0, 1_000_000) ?? defaults.Steps,
             BatchSize = train.Integer("batch_size", 1, 4096) ?? defaults.BatchSize,
             LearningRate = train.Number("learning_rate", 0, 1) ?? defaults.LearningRate,

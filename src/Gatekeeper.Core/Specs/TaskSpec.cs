@@ -21,6 +21,9 @@ public sealed record TaskSpec
     /// <summary>Prompt template with <c>{prompt}</c> and any other field in braces. Default: the prompt as is.</summary>
     public string Template { get; init; } = "{prompt}";
 
+    /// <summary>Plain text, or the checkpoint's chat template. Default plain.</summary>
+    public PromptFormat PromptFormat { get; init; } = PromptFormat.Plain;
+
     /// <summary>For generate tasks. Default exact.</summary>
     public MatcherKind Matcher { get; init; } = MatcherKind.Exact;
 

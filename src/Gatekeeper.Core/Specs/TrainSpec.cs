@@ -11,6 +11,9 @@ public sealed record TrainSpec
 
     public FieldMapping Fields { get; init; } = new();
 
+    /// <summary>Plain text, or the checkpoint's chat template, for the training examples. Default plain.</summary>
+    public PromptFormat PromptFormat { get; init; } = PromptFormat.Plain;
+
     /// <summary>Optimizer steps. Default 300.</summary>
     public int Steps { get; init; } = 300;
 

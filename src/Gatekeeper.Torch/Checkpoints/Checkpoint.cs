@@ -19,13 +19,17 @@ public sealed class Checkpoint : IDisposable
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public Checkpoint(CausalLanguageModel model, ITokenizer tokenizer, CheckpointManifest manifest, JsonObject? configSource = null)
+    public Checkpoint(CausalLanguageModel model, ITokenizer tokenizer, CheckpointManifest manifest, JsonObject? configSource = null, string? directory = null)
     {
+        Directory = directory ?? "(in memory)";
         Model = model;
         Tokenizer = tokenizer;
         Manifest = manifest;
         ConfigSource = configSource ?? [];
     }
+
+    /// <summary>The folder it was loaded from or saved to, for messages.</summary>
+    public string Directory { get; }
 
     public CausalLanguageModel Model { get; }
     public ITokenizer Tokenizer { get; }
@@ -47,8 +51,8 @@ public sealed class Checkpoint : IDisposable
     {
         directory = Path.GetFullPath(directory);
         var staging = directory.TrimEnd(Path.DirectorySeparatorChar) + ".writing";
-        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        Directory.CreateDirectory(staging);
+        if (System.IO.Directory.Exists(staging)) System.IO.Directory.Delete(staging, recursive: true);
+        System.IO.Directory.CreateDirectory(staging);
 
         var configBytes = Encoding.UTF8.GetBytes(ConfigJson(model, configSource).ToJsonString(Indented));
         File.WriteAllBytes(Path.Combine(staging, ConfigFile), configBytes);
@@ -60,10 +64,10 @@ public sealed class Checkpoint : IDisposable
         File.WriteAllText(Path.Combine(staging, CheckpointManifest.FileName), JsonSerializer.Serialize(hashed, Indented));
 
         var previous = directory.TrimEnd(Path.DirectorySeparatorChar) + ".previous";
-        if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
-        if (Directory.Exists(directory)) Directory.Move(directory, previous);
-        Directory.Move(staging, directory);
-        if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
+        if (System.IO.Directory.Exists(previous)) System.IO.Directory.Delete(previous, recursive: true);
+        if (System.IO.Directory.Exists(directory)) System.IO.Directory.Move(directory, previous);
+        System.IO.Directory.Move(staging, directory);
+        if (System.IO.Directory.Exists(previous)) System.IO.Directory.Delete(previous, recursive: true);
         return hashed;
     }
 
@@ -85,7 +89,7 @@ public sealed class Checkpoint : IDisposable
                 ? ParseJson(manifestPath, File.ReadAllBytes(manifestPath), json => json.Deserialize<CheckpointManifest>()!)
                 : new CheckpointManifest { Method = "imported" };
             var manifest = WithHashes(stored, model.Config, configSha, weightsSha, TokenizerFiles.Sha256(tokenizer.Files));
-            return new Checkpoint(model, tokenizer, manifest, source);
+            return new Checkpoint(model, tokenizer, manifest, source, directory);
         }
         catch
         {
@@ -100,7 +104,7 @@ public sealed class Checkpoint : IDisposable
     /// </summary>
     public static (CausalLanguageModel Model, JsonObject ConfigSource, string ConfigSha256, string WeightsSha256) LoadModel(string directory, ComputeTarget? target = null)
     {
-        if (!Directory.Exists(directory))
+        if (!System.IO.Directory.Exists(directory))
             throw new InvalidDataException($"{directory}: checkpoint folder not found.");
         var configPath = Path.Combine(directory, ConfigFile);
         if (!File.Exists(configPath))

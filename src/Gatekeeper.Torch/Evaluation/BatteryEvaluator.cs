@@ -3,6 +3,7 @@ using Gatekeeper.Scoring;
 using Gatekeeper.Specs;
 using Gatekeeper.Torch.Checkpoints;
 using Gatekeeper.Torch.Inference;
+using Gatekeeper.Torch.Tokenization;
 
 namespace Gatekeeper.Torch.Evaluation;
 
@@ -16,13 +17,14 @@ public static class BatteryEvaluator
     public static BatteryResult Evaluate(Checkpoint checkpoint, string label, IReadOnlyList<(TaskSpec Task, IReadOnlyList<TaskItem> Items)> battery,
         IProgress<EvaluationProgress>? progress = null, CancellationToken cancellation = default)
     {
-        var generator = new GreedyGenerator(checkpoint.Model, checkpoint.Tokenizer);
-        var scorer = new ChoiceScorer(checkpoint.Model, checkpoint.Tokenizer);
         var outcomes = new List<ItemOutcome>();
         int total = battery.Sum(b => b.Items.Count), done = 0;
         foreach (var (task, items) in battery)
         {
             var refusals = new RefusalDetector(task.RefusalMarkers);
+            var tokenizer = PromptFormats.Apply(checkpoint.Tokenizer, task.PromptFormat, checkpoint.Directory);
+            var generator = new GreedyGenerator(checkpoint.Model, tokenizer);
+            var scorer = new ChoiceScorer(checkpoint.Model, tokenizer);
             for (int i = 0; i < items.Count; i++)
             {
                 cancellation.ThrowIfCancellationRequested();

@@ -171,6 +171,35 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_AHuggingFaceQwen2WithItsChatTemplate_TrainsEvaluatesAndWritesAHuggingFaceCandidate()
+    {
+        var spec = _workspace.Spec("qwen2", GateWorkspace.TrainTenChatSteps, DefaultPolicy, _workspace.Qwen2Base(), chat: true);
+
+        var (exit, output) = await Run(RunArgs(spec));
+
+        Assert.True(exit is ExitCodes.Pass or ExitCodes.GateFailed, output);
+        Assert.Contains("train step 10/10", output);
+        Assert.Contains("checks", output);
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(_workspace.Path_("out/candidate/config.json")))!;
+        Assert.Equal("qwen2", (string?)config["model_type"]);
+        Assert.Equal("Qwen2ForCausalLM", (string?)config["architectures"]![0]);
+        foreach (var file in new[] { "tokenizer.json", "tokenizer_config.json", "model.safetensors", "gatekeeper.json" })
+            Assert.True(File.Exists(_workspace.Path_($"out/candidate/{file}")), file);
+        Assert.Contains("<|im_start|>", File.ReadAllText(_workspace.Path_("out/candidate/tokenizer_config.json")));   // the chat template travels with the candidate
+    }
+
+    [Fact]
+    public async Task Run_AHuggingFaceQwen2AgainstItself_IsANullChangeAndPasses()
+    {
+        var spec = _workspace.Spec("qwen2-null", "candidate: qwen2-base", DefaultPolicy, _workspace.Qwen2Base(), chat: true);
+
+        var (exit, output) = await Run(RunArgs(spec));
+
+        Assert.Equal(ExitCodes.Pass, exit);
+        Assert.Contains("PASS: no change, the candidate is the base", output);
+    }
+
+    [Fact]
     public async Task Run_CudaWhereThereIsNone_ExitsThreeBeforeAnyWorkAndSaysHowToFixIt()
     {
         if (TorchSharp.torch.cuda.is_available()) return;   // the failure under test needs a machine without CUDA

@@ -13,6 +13,7 @@ import fs from 'fs';
 import path from 'path';
 import { fileURLToPath } from 'url';
 import tk from 'tokenizers';
+import { TEMPLATES } from './chat_templates.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const out = path.join(here, 'Tokenizers');
@@ -129,7 +130,7 @@ function byteLevelFormats(file) {
       json: tokenizerJson(added, null, { type: 'Sequence', pretokenizers: [split(LLAMA3_PATTERN), byteLevel(false, false)] },
         { type: 'Sequence', processors: [byteLevel(true, false), template('<|begin_of_text|>', bos)] }, byteLevel(true, true),
         bpe(vocab, model.merges, { ignore_merges: true })),
-      config: { bos_token: '<|begin_of_text|>', eos_token: '<|eot_id|>', model_max_length: 131072 },
+      config: { bos_token: '<|begin_of_text|>', eos_token: '<|eot_id|>', model_max_length: 131072, chat_template: TEMPLATES.llama3.template },
       generation: { bos_token_id: bos, eos_token_id: [added[1].id, added[5].id] },
     };
   }
@@ -139,7 +140,7 @@ function byteLevelFormats(file) {
     formats.qwen2 = {
       json: tokenizerJson(added, { type: 'NFC' }, { type: 'Sequence', pretokenizers: [split(QWEN2_PATTERN), byteLevel(false, false, false)] },
         byteLevel(false, false, false), byteLevel(false, false, false), bpe(vocab, model.merges, {})),
-      config: { bos_token: null, eos_token: '<|im_end|>', pad_token: '<|endoftext|>', model_max_length: 32768 },
+      config: { bos_token: null, eos_token: '<|im_end|>', pad_token: '<|endoftext|>', model_max_length: 32768, chat_template: TEMPLATES.qwen2.template },
     };
   }
   {
@@ -148,7 +149,7 @@ function byteLevelFormats(file) {
     formats.smollm = {
       json: tokenizerJson(added, null, { type: 'Sequence', pretokenizers: [{ type: 'Digits', individual_digits: true }, byteLevel(false, true)] },
         byteLevel(true, false), byteLevel(true, true), bpe(vocab, model.merges, {})),
-      config: { bos_token: '<|im_start|>', eos_token: '<|im_end|>', pad_token: '<|im_end|>', model_max_length: 2048 },
+      config: { bos_token: '<|im_start|>', eos_token: '<|im_end|>', pad_token: '<|im_end|>', model_max_length: 2048, chat_template: TEMPLATES.smollm2.template },
     };
   }
   return formats;
@@ -164,7 +165,7 @@ function sentencePieceFormats(file) {
   const added = ['<unk>', '<s>', '</s>'].map((content, i) => ({ id: i, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
   const options = { unk_token: '<unk>', fuse_unk: true, byte_fallback: true };
   const decoders = { type: 'Sequence', decoders: [{ type: 'Replace', pattern: { String: '▁' }, content: ' ' }, { type: 'ByteFallback' }, { type: 'Fuse' }, { type: 'Strip', content: ' ', start: 1, stop: 0 }] };
-  const config = { bos_token: '<s>', eos_token: '</s>', unk_token: '<unk>', add_bos_token: true, add_eos_token: false, model_max_length: 4096 };
+  const config = { bos_token: '<s>', eos_token: '</s>', unk_token: '<unk>', add_bos_token: true, add_eos_token: false, model_max_length: 4096, chat_template: TEMPLATES.llama2.template };
   return {
     llama2: {
       json: tokenizerJson(added, { type: 'Sequence', normalizers: [{ type: 'Prepend', prepend: '▁' }, { type: 'Replace', pattern: { String: ' ' }, content: '▁' }] },
@@ -176,7 +177,7 @@ function sentencePieceFormats(file) {
     'llama2-metaspace': {
       json: tokenizerJson(added, null, { type: 'Metaspace', replacement: '▁', prepend_scheme: 'first', split: false }, template('<s>', 1),
         decoders, bpe(vocab, model.merges, options)),
-      config,
+      config: { ...config, chat_template: TEMPLATES.zephyr.template },
     },
   };
 }

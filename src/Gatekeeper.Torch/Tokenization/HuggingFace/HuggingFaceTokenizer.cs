@@ -41,7 +41,11 @@ public sealed class HuggingFaceTokenizer : ITokenizer
         _stops = [EndOfTurn, .. specials.EosTokenIds];
         Padding = Resolve(specials.PadToken) ?? EndOfTurn;
         Bos = Resolve(specials.BosToken);
+        Specials = specials;
     }
+
+    /// <summary>The special tokens and chat template the checkpoint's config files name.</summary>
+    public SpecialTokenSettings Specials { get; }
 
     public int VocabSize { get; }
     public int EndOfTurn { get; }
