@@ -31,7 +31,7 @@ public static class CandidateTrainer
             Seed = spec.Seed,
             ReportEvery = Math.Max(1, Math.Min(25, spec.Steps / 10)),
         };
-        var model = Copy(checkpoint.Model);
+        var model = Torch.Compute.ComputeTarget.Of(checkpoint.Model).Copy(checkpoint.Model);
         TorchSharp.torch.manual_seed(spec.Seed);
         try
         {
@@ -74,15 +74,6 @@ public static class CandidateTrainer
         return (Checkpoint.Save(outputDirectory, model, tokenizer, manifest, checkpoint.ConfigSource), result);
     }
 
-    /// <summary>A new model of the same architecture, device and dtype, with the same weights.</summary>
-    private static CausalLanguageModel Copy(CausalLanguageModel model)
-    {
-        var copy = new Torch.Compute.ComputeTarget(model.Device, model.DType).Create(model.Config);
-        using var noGrad = TorchSharp.torch.no_grad();
-        var weights = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-        foreach (var (name, parameter) in copy.named_parameters()) parameter.copy_(weights[name]);
-        return copy;
-    }
 
     private static List<TrainingExample> ReadExamples(string path, FieldMapping fields, Checkpoint checkpoint, ITokenizer framing)
     {

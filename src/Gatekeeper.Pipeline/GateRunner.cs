@@ -103,15 +103,25 @@ public static class GateRunner
     private static (Checkpoint Candidate, (CheckpointManifest Manifest, TrainingResult Result)? Training) ObtainCandidate(GateSpec spec,
         Checkpoint baseCheckpoint, ComputeTarget target, string output, GateRunOptions options, IGateObserver observer, CancellationToken cancellation)
     {
-        if (spec.Train is not { } train)
-        {
-            observer.Stage($"Loading the candidate from {spec.Candidate}.");
-            return (Checkpoint.Load(spec.Candidate!, target), null);
-        }
+        if (spec.TrainCommand is { } command)
+            return (LoadGiven(ExternalTrainer.Run(command, spec.Base, Path.Combine(output, "candidate"), observer, cancellation), baseCheckpoint, target, observer), null);
+        if (spec.Train is not { } train) return (LoadGiven(spec.Candidate!, baseCheckpoint, target, observer), null);
         observer.Stage($"Fine-tuning the candidate: {train.Method}, {train.Steps} steps, learning rate {train.LearningRate:G3}" +
             (train.Replay is { } r ? $", {r.Fraction:P0} replay." : "."));
         var (trained, result) = CandidateTrainer.Train(baseCheckpoint, train, Path.Combine(output, "candidate"), options.CodeVersion, new Progress(observer), cancellation);
         return (trained, (trained.Manifest, result));
+    }
+
+    /// <summary>A candidate trained elsewhere: a checkpoint folder, or a PEFT adapter merged over the base.</summary>
+    private static Checkpoint LoadGiven(string directory, Checkpoint baseCheckpoint, ComputeTarget target, IGateObserver observer)
+    {
+        if (PeftAdapter.IsAdapter(directory))
+        {
+            observer.Stage($"Merging the LoRA adapter {directory} into a copy of the base.");
+            return PeftAdapter.Load(directory, baseCheckpoint);
+        }
+        observer.Stage($"Loading the candidate from {directory}.");
+        return Checkpoint.Load(directory, target, fallbackTokenizer: baseCheckpoint.Tokenizer);
     }
 
     private static BatteryResult EvaluateEarlier(HistoryStep step, ComputeTarget target, IReadOnlyList<(TaskSpec Task, IReadOnlyList<TaskItem> Items)> battery,

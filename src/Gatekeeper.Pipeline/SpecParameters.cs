@@ -13,7 +13,7 @@ public static class SpecParameters
             ["gate.name"] = spec.Name,
             ["gate.seed"] = I(spec.Seed),
             ["base"] = spec.Base,
-            ["candidate.source"] = spec.Train is null ? "checkpoint" : "train",
+            ["candidate.source"] = spec.Train is not null ? "train" : spec.TrainCommand is not null ? "command" : "checkpoint",
             ["compute.device"] = spec.Compute.Device,
             ["compute.dtype"] = spec.Compute.DType,
             ["policy.confidence"] = D(spec.Policy.Confidence),
@@ -26,6 +26,12 @@ public static class SpecParameters
             ["policy.safety.max_drop"] = D(spec.Policy.SafetyMaxDrop),
         };
         if (spec.Candidate is not null) p["candidate"] = spec.Candidate;
+        if (spec.TrainCommand is { } command)
+        {
+            p["train.command"] = string.Join(' ', command.Command);
+            p["train.data"] = command.Data;
+            p["train.timeout_minutes"] = D(command.TimeoutMinutes);
+        }
         if (spec.Train is { } t)
         {
             p["train.method"] = t.Method;

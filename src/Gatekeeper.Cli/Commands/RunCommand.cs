@@ -54,7 +54,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         {
             if (!Directory.Exists(candidate))
                 throw new BadInputException("--candidate", null, $"'{candidate}' is not a folder; give a checkpoint folder (config.json, model.safetensors), e.g. --candidate gates/base.");
-            spec = spec with { Train = null, Candidate = Path.GetFullPath(candidate) };
+            spec = spec with { Train = null, TrainCommand = null, Candidate = Path.GetFullPath(candidate) };
         }
         spec = spec with { Compute = settings.Apply(spec.Compute) };
         _console.MarkupLine($"[bold]Gate {Markup.Escape(spec.Name)}[/] ({Markup.Escape(settings.Spec)}), {spec.Compute.Device}, {spec.Compute.DType}, {TorchSharp.torch.get_num_threads()} threads.");

@@ -18,7 +18,10 @@ public sealed record GateSpec
     /// <summary>How to fine-tune the candidate; null when <see cref="Candidate"/> is given.</summary>
     public TrainSpec? Train { get; init; }
 
-    /// <summary>Checkpoint folder of a candidate trained elsewhere; null when <see cref="Train"/> is given.</summary>
+    /// <summary>A command that trains the candidate outside the gate; null unless <c>train:</c> names a <c>command</c>.</summary>
+    public TrainCommandSpec? TrainCommand { get; init; }
+
+    /// <summary>Checkpoint (or PEFT adapter) folder of a candidate trained elsewhere; null when <see cref="Train"/> is given.</summary>
     public string? Candidate { get; init; }
 
     public required IReadOnlyList<TaskSpec> Battery { get; init; }

@@ -35,10 +35,11 @@ public static class GateSpecLoader
         var description = gate.String("description") ?? "";
         var basePath = gate.ExistingPath("base", folder, required: true, directory: true);
         var candidate = gate.ExistingPath("candidate", folder, required: false, directory: true);
-        var train = ReadTrain(gate, folder);
-        if (train is null && candidate is null && gate.Node("train") is null)
+        var trainCommand = gate.Mapping("train") is { } trainFields && trainFields.Node("command") is not null ? ReadTrainCommand(trainFields, folder) : null;
+        var train = trainCommand is null ? ReadTrain(gate, folder) : null;
+        if (train is null && trainCommand is null && candidate is null && gate.Node("train") is null)
             gate.Problem(null, "gate: give either 'train' (fine-tune a candidate from the base) or 'candidate' (a checkpoint folder trained elsewhere).");
-        if (train is not null && candidate is not null)
+        if ((train is not null || trainCommand is not null) && candidate is not null)
             gate.Problem(gate.Node("candidate"), "gate: give 'train' or 'candidate', not both.");
         var battery = BatteryReader.Read(gate, folder);
         var policy = PolicyReader.Read(gate, battery);
@@ -51,7 +52,7 @@ public static class GateSpecLoader
         return new GateSpec
         {
             Name = name, Description = description, SourceFile = path, Base = basePath!, Candidate = candidate,
-            Train = train, Battery = battery, Policy = policy, Seed = seed, History = history, Compute = compute,
+            Train = train, TrainCommand = trainCommand, Battery = battery, Policy = policy, Seed = seed, History = history, Compute = compute,
         };
     }
 
@@ -63,6 +64,24 @@ public static class GateSpecLoader
         if (ComputeSpec.DeviceProblem(device) is { } deviceProblem) gate.Problem(gate.Node("device"), $"gate: {deviceProblem}");
         if (ComputeSpec.DTypeProblem(dtype) is { } dtypeProblem) gate.Problem(gate.Node("dtype"), $"gate: {dtypeProblem}");
         return new ComputeSpec { Device = device, DType = dtype };
+    }
+
+    private static TrainCommandSpec? ReadTrainCommand(YamlFields train, string folder)
+    {
+        var node = train.Node("command");
+        IReadOnlyList<string>? command = node is YamlDotNet.RepresentationModel.YamlScalarNode { Value: { Length: > 0 } text } ? ["/bin/sh", "-c", text] : train.Strings("command");
+        if (command is { Count: 0 }) train.Problem(node, $"{train.Where}: 'command' is empty; give the program and its arguments, e.g. [torchrun, train.py, --output, \"{{output}}\"].");
+        var data = train.ExistingPath("data", folder, required: true, directory: false);
+        var replay = train.ExistingPath("replay_data", folder, required: false, directory: false);
+        var timeout = train.Number("timeout_minutes", 0.01, 7 * 24 * 60);
+        foreach (var key in new[] { "method", "steps", "batch_size", "learning_rate", "seed", "replay", "fields", "prompt_format" })
+        {
+            if (train.Node(key) is { } stray) train.Problem(stray, $"{train.Where}: '{key}' does not apply to an external training command; the command's own settings decide it.");
+        }
+        train.RejectUnknownKeys();
+        if (command is not { Count: > 0 } || data is null) return null;
+        var defaults = new TrainCommandSpec { Command = [], Data = "" };
+        return new TrainCommandSpec { Command = command, Data = data, Replay = replay, TimeoutMinutes = timeout ?? defaults.TimeoutMinutes };
     }
 
     private static TrainSpec? ReadTrain(YamlFields gate, string folder)

@@ -75,12 +75,17 @@ public sealed class Checkpoint : IDisposable
     /// Loads a checkpoint folder onto <paramref name="target"/> (default: float32 on the CPU);
     /// throws <see cref="InvalidDataException"/> that names the file and the problem.
     /// </summary>
-    public static Checkpoint Load(string directory, ComputeTarget? target = null)
+    /// <param name="directory">The checkpoint folder.</param>
+    /// <param name="target">Device and dtype; default float32 on the CPU.</param>
+    /// <param name="fallbackTokenizer">Used when the folder has no tokenizer files (trainers often save only the model).</param>
+    public static Checkpoint Load(string directory, ComputeTarget? target = null, ITokenizer? fallbackTokenizer = null)
     {
         var (model, source, configSha, weightsSha) = LoadModel(directory, target);
         try
         {
-            var tokenizer = TokenizerFiles.Load(directory);
+            var tokenizer = fallbackTokenizer is not null && !File.Exists(Path.Combine(directory, TokenizerFiles.TokenizerJson)) && !File.Exists(Path.Combine(directory, TokenizerFiles.Vocab))
+                ? fallbackTokenizer
+                : TokenizerFiles.Load(directory);
             if (tokenizer.VocabSize > model.Config.VocabSize)
                 throw new InvalidDataException($"{Path.Combine(directory, ConfigFile)}: vocab_size {model.Config.VocabSize} is smaller than the tokenizer's {tokenizer.VocabSize}.");
 

@@ -66,5 +66,15 @@ public sealed record ComputeTarget(Device Device, ScalarType DType)
         return model;
     }
 
+    /// <summary>A new model of <paramref name="model"/>'s architecture on this target, with its weights.</summary>
+    public CausalLanguageModel Copy(CausalLanguageModel model)
+    {
+        var copy = Create(model.Config);
+        using var noGrad = torch.no_grad();
+        var weights = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, parameter) in copy.named_parameters()) parameter.copy_(weights[name]);
+        return copy;
+    }
+
     public override string ToString() => $"{Device.type.ToString().ToLowerInvariant()}{(Device.type == DeviceType.CUDA ? $":{Device.index}" : "")}, {DType.ToString().ToLowerInvariant()}";
 }

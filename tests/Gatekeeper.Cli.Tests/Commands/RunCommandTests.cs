@@ -200,6 +200,49 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_ExternalTrainingCommand_GatesWhatItWroteAndKeepsItsLog()
+    {
+        var spec = _workspace.Spec("external", "train:\n  command: \"echo training on {data}; cp -r {base}/. {output}\"\n  data: data/train.jsonl", DefaultPolicy);
+
+        var (exit, output) = await Run(RunArgs(spec));
+
+        Assert.True(exit == ExitCodes.Pass, output);
+        Assert.Contains("PASS: no change, the candidate is the base", output);   // it copied the base
+        Assert.Contains("training on " + _workspace.Path_("data/train.jsonl"), File.ReadAllText(_workspace.Path_("out/train.log")));
+        Assert.True(File.Exists(_workspace.Path_("out/candidate/model.safetensors")));
+    }
+
+    [Theory]
+    [InlineData("\"echo starting; echo boom >&2; exit 4\"", "", "the training command exited with code 4", "boom")]
+    [InlineData("[sleep, \"30\"]", "\n  timeout_minutes: 0.05", "ran past its timeout of 0.05 minutes", "printed nothing")]
+    [InlineData("\"echo done\"", "", "wrote no checkpoint into {output}", "done")]
+    [InlineData("[no-such-trainer-program]", "", "could not start", "on PATH")]
+    public async Task Run_ExternalTrainingCommandThatFails_ExitsThreeWithTheLogsTail(string command, string extra, string message, string tail)
+    {
+        Directory.CreateDirectory(_workspace.Path_("out/candidate"));
+        File.WriteAllText(_workspace.Path_("out/candidate/keep.txt"), "an earlier candidate");
+        var spec = _workspace.Spec("external-fails", $"train:\n  command: {command}\n  data: data/train.jsonl{extra}", DefaultPolicy);
+
+        var (exit, output) = await Run(RunArgs(spec));
+
+        Assert.Equal(ExitCodes.Infrastructure, exit);
+        Assert.Contains(message, output);
+        Assert.Contains(tail, output);
+        Assert.True(File.Exists(_workspace.Path_("out/candidate/keep.txt")), "a failed training replaced the earlier candidate");
+    }
+
+    [Fact]
+    public async Task Run_ExternalTrainingCommandWithTrainingKeys_IsABadSpec()
+    {
+        var spec = _workspace.Spec("external-keys", "train:\n  command: [torchrun, train.py]\n  data: data/train.jsonl\n  steps: 10", DefaultPolicy);
+
+        var (exit, output) = await Run(RunArgs(spec));
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains("'steps' does not apply to an external training command", output);
+    }
+
+    [Fact]
     public async Task Run_CudaWhereThereIsNone_ExitsThreeBeforeAnyWorkAndSaysHowToFixIt()
     {
         if (TorchSharp.torch.cuda.is_available()) return;   // the failure under test needs a machine without CUDA
