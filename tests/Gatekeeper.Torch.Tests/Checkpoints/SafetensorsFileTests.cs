@@ -54,6 +54,28 @@ public sealed class SafetensorsFileTests : IDisposable
         Assert.True(back.eq(big.to(ScalarType.BFloat16)).all().item<bool>());
     }
 
+    [Fact]
+    public void ReadInto_ATensorPastTwoGigabytes_IsReadFromItsOffset()
+    {
+        // A sparse file: 2.5 GB of unread padding, then four floats; only the last page is on disk.
+        const long padding = 2_500_000_000;
+        var header = Encoding.UTF8.GetBytes($"{{\"pad\":{{\"dtype\":\"U8\",\"shape\":[{padding}],\"data_offsets\":[0,{padding}]}},\"w\":{{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[{padding},{padding + 16}]}}}}");
+        using (var stream = File.Create(_path))
+        {
+            var length = new byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+            stream.Write(length);
+            stream.Write(header);
+            stream.SetLength(8 + header.Length + padding);
+            stream.Seek(0, SeekOrigin.End);
+            foreach (var value in new[] { 1.5f, -2f, 3.25f, 8f }) stream.Write(BitConverter.GetBytes(value));
+        }
+        var read = SafetensorsHeader.Read(_path);
+        using var back = torch.empty(4);
+        SafetensorsFile.ReadInto(read, read.Tensors.Single(t => t.Name == "w"), back);
+        Assert.Equal([1.5f, -2f, 3.25f, 8f], back.data<float>().ToArray());
+    }
+
     [Theory]
     [InlineData("{\"t\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,16]}}", "outside the")]
     [InlineData("{\"t\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", "need 12")]

@@ -15,9 +15,11 @@ public static class ByteLevel
     private static readonly Dictionary<char, byte> CharToByte = ByteToChar.Select((c, b) => (c, (byte)b)).ToDictionary(p => p.c, p => p.Item2);
 
     /// <summary>The text's UTF-8 bytes, each as its alphabet character.</summary>
-    public static string Encode(string text)
+    public static string Encode(string text) => EncodeBytes(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Bytes, each as its alphabet character.</summary>
+    public static string EncodeBytes(ReadOnlySpan<byte> bytes)
     {
-        var bytes = Encoding.UTF8.GetBytes(text);
         var chars = new char[bytes.Length];
         for (int i = 0; i < bytes.Length; i++) chars[i] = ByteToChar[bytes[i]];
         return new string(chars);
