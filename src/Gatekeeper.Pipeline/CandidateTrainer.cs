@@ -18,15 +18,16 @@ public static class CandidateTrainer
     {
         var tokenizer = checkpoint.Tokenizer;
         var framing = PromptFormats.Apply(tokenizer, spec.PromptFormat, checkpoint.Directory);
-        var target = new UniformSource(ReadExamples(spec.Data, spec.Fields, checkpoint, framing));
+        var rowLength = spec.RowLength(checkpoint.Model.Config.ContextLength);
+        var target = new UniformSource(ReadExamples(spec.Data, spec.Fields, rowLength, framing));
         IExampleSource source = spec.Replay is { } replay
-            ? new MixtureSource([(target, 1 - replay.Fraction), (new UniformSource(ReadExamples(replay.Data, new FieldMapping(), checkpoint, framing)), replay.Fraction)])
+            ? new MixtureSource([(target, 1 - replay.Fraction), (new UniformSource(ReadExamples(replay.Data, new FieldMapping(), rowLength, framing)), replay.Fraction)])
             : target;
         var options = new TrainingOptions
         {
             Steps = spec.Steps,
             BatchSize = spec.BatchSize,
-            SequenceLength = checkpoint.Model.Config.ContextLength,
+            SequenceLength = spec.RowLength(checkpoint.Model.Config.ContextLength),
             LearningRate = spec.LearningRate,
             Seed = spec.Seed,
             ReportEvery = Math.Max(1, Math.Min(25, spec.Steps / 10)),
@@ -66,6 +67,7 @@ public static class CandidateTrainer
             {
                 ["steps"] = spec.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["batch_size"] = spec.BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["sequence_length"] = options.SequenceLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["learning_rate"] = spec.LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
                 ["replay_fraction"] = (spec.Replay?.Fraction ?? 0).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
                 ["prompt_format"] = spec.PromptFormat.ToString().ToLowerInvariant(),
@@ -75,18 +77,18 @@ public static class CandidateTrainer
     }
 
 
-    private static List<TrainingExample> ReadExamples(string path, FieldMapping fields, Checkpoint checkpoint, ITokenizer framing)
+    private static List<TrainingExample> ReadExamples(string path, FieldMapping fields, int rowLength, ITokenizer framing)
     {
         var examples = new List<TrainingExample>();
-        int context = checkpoint.Model.Config.ContextLength + 1;
+        int longest = rowLength + 1;   // a row holds T inputs and, shifted by one, T targets
         foreach (var row in DataFile.Read(path))
         {
             string Text(string field) => row.Fields.TryGetValue(field, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String
                 ? v.GetString()!
                 : throw new BadInputException(path, row.Line, $"no text field '{field}'. Training rows need a prompt and an answer; map other columns with 'fields'.");
             var example = TrainingExample.FromChat(framing, Text(fields.Prompt), Text(fields.Answer));
-            if (example.Length > context)
-                throw new BadInputException(path, row.Line, $"the example is {example.Length} tokens, longer than the model's context of {context - 1}. Shorten it.");
+            if (example.Length > longest)
+                throw new BadInputException(path, row.Line, $"the example is {example.Length} tokens, longer than a training row of {rowLength} (the model's context, or train.sequence_length). Shorten it, or raise sequence_length.");
             examples.Add(example);
         }
         if (examples.Count == 0) throw new BadInputException(path, null, "no training examples.");

@@ -38,6 +38,7 @@ public static class SpecParameters
             p["train.data"] = t.Data;
             p["train.steps"] = I(t.Steps);
             p["train.batch_size"] = I(t.BatchSize);
+            if (t.SequenceLength is { } length) p["train.sequence_length"] = I(length);
             p["train.learning_rate"] = D(t.LearningRate);
             p["train.seed"] = I(t.Seed);
             p["train.prompt_format"] = t.PromptFormat.ToString().ToLowerInvariant();

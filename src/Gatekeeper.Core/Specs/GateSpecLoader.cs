@@ -109,6 +109,7 @@ public static class GateSpecLoader
             PromptFormat = train.Choice<PromptFormat>("prompt_format") ?? defaults.PromptFormat,
             Steps = train.Integer("steps", 0, 1_000_000) ?? defaults.Steps,
             BatchSize = train.Integer("batch_size", 1, 4096) ?? defaults.BatchSize,
+            SequenceLength = train.Integer("sequence_length", 2, 1 << 20),
             LearningRate = train.Number("learning_rate", 0, 1) ?? defaults.LearningRate,
             Seed = train.Integer("seed", 0) ?? defaults.Seed,
             Replay = replay,

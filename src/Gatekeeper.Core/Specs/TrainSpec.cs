@@ -17,6 +17,18 @@ public sealed record TrainSpec
     /// <summary>Optimizer steps. Default 300.</summary>
     public int Steps { get; init; } = 300;
 
+    /// <summary>
+    /// Tokens per packed row: at most the model's context. Default: the context, capped at
+    /// <see cref="DefaultMaxSequenceLength"/>, since real models' contexts (32k, 128k) are far
+    /// longer than a fine-tuning row needs.
+    /// </summary>
+    public int? SequenceLength { get; init; }
+
+    public const int DefaultMaxSequenceLength = 2048;
+
+    /// <summary>The row length for a model of <paramref name="context"/> tokens.</summary>
+    public int RowLength(int context) => Math.Min(context, SequenceLength ?? DefaultMaxSequenceLength);
+
     /// <summary>Rows of packed examples per step. Default 32.</summary>
     public int BatchSize { get; init; } = 32;
 
