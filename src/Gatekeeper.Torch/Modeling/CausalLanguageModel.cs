@@ -40,6 +40,10 @@ public abstract class CausalLanguageModel : nn.Module<Tensor, Tensor>
 
     public ScalarType DType => parameters().First().dtype;
 
+    /// <summary>Logits (B, T, vocab) from the last hidden states: the token embedding as the head when tied, else the model's own.</summary>
+    protected static Tensor Logits(Tensor hidden, Tensor tokenEmbedding, Projection? head) =>
+        head is null ? nn.functional.linear(hidden, tokenEmbedding) : head.call(hidden);
+
     /// <summary>The first position of <paramref name="ids"/>, after checking it fits the context and the cache rule.</summary>
     protected long StartPosition(Tensor ids, KvCache? cache)
     {

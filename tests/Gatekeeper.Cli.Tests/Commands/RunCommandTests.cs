@@ -179,6 +179,8 @@ public sealed class RunCommandTests : IDisposable
 
         Assert.True(exit is ExitCodes.Pass or ExitCodes.GateFailed, output);
         Assert.Contains("train step 10/10", output);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(output, "Loading the base"));   // once, for training, evaluation and drift
+        Assert.DoesNotContain("Loading the candidate", output);                                   // evaluated as trained, not read back
         Assert.Contains("checks", output);
         var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(_workspace.Path_("out/candidate/config.json")))!;
         Assert.Equal("qwen2", (string?)config["model_type"]);

@@ -25,8 +25,8 @@ public sealed class Gpt2LMHeadModel : CausalLanguageModel
 
     public override Tensor Forward(Tensor ids, KvCache? cache)
     {
-        var x = transformer.Forward(ids, StartPosition(ids, cache), cache);                    // (B, T, C)
-        return lm_head is null ? nn.functional.linear(x, transformer.TokenEmbedding) : lm_head.call(x);   // (B, T, vocab)
+        var x = transformer.Forward(ids, StartPosition(ids, cache), cache);   // (B, T, C)
+        return Logits(x, transformer.TokenEmbedding, lm_head);                // (B, T, vocab)
     }
 
     /// <summary>

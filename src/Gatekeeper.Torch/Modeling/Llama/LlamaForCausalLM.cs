@@ -25,7 +25,7 @@ public sealed class LlamaForCausalLM : CausalLanguageModel
 
     public override Tensor Forward(Tensor ids, KvCache? cache)
     {
-        var x = model.Forward(ids, StartPosition(ids, cache), cache);                          // (B, T, C)
-        return lm_head is null ? nn.functional.linear(x, model.TokenEmbedding) : lm_head.call(x);  // (B, T, vocab)
+        var x = model.Forward(ids, StartPosition(ids, cache), cache);         // (B, T, C)
+        return Logits(x, model.TokenEmbedding, lm_head);                      // (B, T, vocab)
     }
 }

@@ -11,11 +11,14 @@ public sealed class AddedTokens
 {
     private readonly List<Entry> _tokens;
     private readonly Dictionary<int, Entry> _byId;
+    private readonly Dictionary<char, Entry[]> _byFirstChar;
 
     private AddedTokens(List<Entry> tokens)
     {
         _tokens = [.. tokens.OrderByDescending(t => t.Content.Length)];
         _byId = tokens.GroupBy(t => t.Id).ToDictionary(g => g.Key, g => g.First());
+        // Longest first within each starting character, so the first match is the longest.
+        _byFirstChar = _tokens.GroupBy(t => t.Content[0]).ToDictionary(g => g.Key, g => g.ToArray());
     }
 
     public static AddedTokens FromJson(JsonArray? json) => new([.. (json ?? []).Select(node =>
@@ -39,7 +42,9 @@ public sealed class AddedTokens
         int position = 0, plainStart = 0;
         while (position < text.Length)
         {
-            var match = _tokens.FirstOrDefault(t => string.CompareOrdinal(text, position, t.Content, 0, t.Content.Length) == 0 && WholeWord(t, text, position));
+            var match = _byFirstChar.TryGetValue(text[position], out var candidates)
+                ? candidates.FirstOrDefault(t => string.CompareOrdinal(text, position, t.Content, 0, t.Content.Length) == 0 && WholeWord(t, text, position))
+                : null;
             if (match is null)
             {
                 position++;
