@@ -50,7 +50,7 @@ public static class CandidateTrainer
         TrainingOptions options, string outputDirectory, string codeVersion, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         var tokenizer = checkpoint.Tokenizer;
-        using var method = TrainingMethods.Create(spec.Method);
+        using var method = TrainingMethods.Create(spec);
         using var trainer = new Trainer(model, method, new PackedBatcher(source, options.BatchSize, options.SequenceLength, tokenizer.Padding), options);
         var result = trainer.Run(progress, cancellation);
 
@@ -73,7 +73,7 @@ public static class CandidateTrainer
                 ["prompt_format"] = spec.PromptFormat.ToString().ToLowerInvariant(),
             },
         };
-        return (Checkpoint.Save(outputDirectory, model, tokenizer, manifest, checkpoint.ConfigSource), result);
+        return (method.Save(outputDirectory, model, checkpoint, manifest), result);
     }
 
 

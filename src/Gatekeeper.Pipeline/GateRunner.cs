@@ -6,6 +6,7 @@ using Gatekeeper.Specs;
 using Gatekeeper.Torch.Checkpoints;
 using Gatekeeper.Torch.Compute;
 using Gatekeeper.Torch.Tokenization;
+using Gatekeeper.Torch.Training.Lora;
 using Gatekeeper.Torch.Evaluation;
 using Gatekeeper.Torch.Training;
 using Gatekeeper.Verdicts;
@@ -117,7 +118,7 @@ public static class GateRunner
     {
         if (PeftAdapter.IsAdapter(directory))
         {
-            observer.Stage($"Merging the LoRA adapter {directory} into a copy of the base.");
+            observer.Stage($"Attaching the LoRA adapter {directory} to a copy of the base.");
             return PeftAdapter.Load(directory, baseCheckpoint);
         }
         observer.Stage($"Loading the candidate from {directory}.");

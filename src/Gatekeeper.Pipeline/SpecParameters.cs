@@ -42,6 +42,14 @@ public static class SpecParameters
             p["train.learning_rate"] = D(t.LearningRate);
             p["train.seed"] = I(t.Seed);
             p["train.prompt_format"] = t.PromptFormat.ToString().ToLowerInvariant();
+            if (t.Lora is { } lora)
+            {
+                p["train.lora.r"] = I(lora.Rank);
+                p["train.lora.alpha"] = D(lora.Alpha);
+                p["train.lora.dropout"] = D(lora.Dropout);
+                p["train.lora.target_modules"] = lora.TargetPattern ?? string.Join(",", lora.TargetModules);
+                p["train.lora.merge"] = lora.Merge ? "true" : "false";
+            }
             p["train.replay.fraction"] = D(t.Replay?.Fraction ?? 0);
             if (t.Replay is not null) p["train.replay.data"] = t.Replay.Data;
         }

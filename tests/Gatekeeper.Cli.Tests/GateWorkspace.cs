@@ -118,6 +118,19 @@ internal sealed class GateWorkspace : IDisposable
         return relative;
     }
 
+    public const string TrainTenLoraSteps = """
+        train:
+          method: lora
+          lora:
+            r: 4
+            alpha: 8
+            target_modules: [c_attn, c_fc]
+          data: data/train.jsonl
+          steps: 10
+          batch_size: 4
+          learning_rate: 1.0e-2
+        """;
+
     public const string TrainTenChatSteps = """
         train:
           method: full

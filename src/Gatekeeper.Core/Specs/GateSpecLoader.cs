@@ -84,12 +84,46 @@ public static class GateSpecLoader
         return new TrainCommandSpec { Command = command, Data = data, Replay = replay, TimeoutMinutes = timeout ?? defaults.TimeoutMinutes };
     }
 
+    private static LoraSpec? ReadLora(YamlFields train, string method)
+    {
+        var fields = train.Mapping("lora");
+        if (fields is null) return method == "lora" ? new LoraSpec() : null;
+        if (method != "lora") train.Problem(train.Node("lora"), $"{train.Where}: 'lora' settings apply only to method lora.");
+        var defaults = new LoraSpec();
+        var targets = fields.Node("target_modules");
+        string? pattern = targets is YamlDotNet.RepresentationModel.YamlScalarNode { Value: { Length: > 0 } text } && text != LoraSpec.AllLinear ? text : null;
+        if (pattern is not null)
+        {
+            try
+            {
+                _ = new System.Text.RegularExpressions.Regex(pattern);
+            }
+            catch (ArgumentException e)
+            {
+                fields.Problem(targets, $"{fields.Where}: 'target_modules' is not a valid regular expression: {e.Message}");
+            }
+        }
+        var names = targets is YamlDotNet.RepresentationModel.YamlSequenceNode ? fields.Strings("target_modules") : null;
+        var spec = new LoraSpec
+        {
+            Rank = fields.Integer("r", 1, 4096) ?? defaults.Rank,
+            Alpha = fields.Number("alpha", 0) ?? defaults.Alpha,
+            Dropout = fields.Number("dropout", 0, 0.9) ?? defaults.Dropout,
+            TargetModules = names is { Count: > 0 } ? names : defaults.TargetModules,
+            TargetPattern = pattern,
+            Merge = fields.Boolean("merge") ?? defaults.Merge,
+        };
+        fields.RejectUnknownKeys();
+        return spec;
+    }
+
     private static TrainSpec? ReadTrain(YamlFields gate, string folder)
     {
         var train = gate.Mapping("train");
         if (train is null) return null;
         var method = train.String("method") ?? "full";
-        if (method != "full") train.Problem(train.Node("method"), $"{train.Where}: method '{method}' is not available; use: full.");
+        if (!TrainSpec.Methods.Contains(method)) train.Problem(train.Node("method"), $"{train.Where}: method '{method}' is not available; use one of: {string.Join(", ", TrainSpec.Methods)}.");
+        var lora = ReadLora(train, method);
         var data = train.ExistingPath("data", folder, required: true, directory: false);
         var fields = BatteryReader.ReadFields(train);
         var defaults = new TrainSpec { Data = "" };
@@ -104,6 +138,7 @@ public static class GateSpecLoader
         var spec = new TrainSpec
         {
             Method = method,
+            Lora = lora,
             Data = data ?? "",
             Fields = fields,
             PromptFormat = train.Choice<PromptFormat>("prompt_format") ?? defaults.PromptFormat,

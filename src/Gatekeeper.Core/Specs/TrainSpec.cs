@@ -3,8 +3,14 @@ namespace Gatekeeper.Specs;
 /// <summary>How the gate fine-tunes the candidate from the base.</summary>
 public sealed record TrainSpec
 {
-    /// <summary>The method: "full" (every weight trains). Default full.</summary>
+    /// <summary>The methods a spec can name.</summary>
+    public static readonly IReadOnlyList<string> Methods = ["full", "lora"];
+
+    /// <summary>The method: "full" (every weight trains) or "lora" (the base frozen, low-rank adapters train). Default full.</summary>
     public string Method { get; init; } = "full";
+
+    /// <summary>LoRA's settings, with method lora.</summary>
+    public LoraSpec? Lora { get; init; }
 
     /// <summary>Absolute path of the fine-tuning data (JSONL or CSV with prompt and answer).</summary>
     public required string Data { get; init; }

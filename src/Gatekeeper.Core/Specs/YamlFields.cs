@@ -78,6 +78,15 @@ internal sealed class YamlFields
         return value;
     }
 
+    public bool? Boolean(string key)
+    {
+        var text = String(key);
+        if (text is null) return null;
+        if (text is "true" or "false") return text == "true";
+        Problem(Node(key), $"{Where}: '{key}' must be true or false, not '{text}'.");
+        return null;
+    }
+
     public int? Integer(string key, int min = int.MinValue, int max = int.MaxValue)
     {
         var text = String(key);

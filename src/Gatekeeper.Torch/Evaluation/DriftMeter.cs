@@ -39,9 +39,10 @@ public static class DriftMeter
     public static double RelativeParameterDistance(CausalLanguageModel baseModel, CausalLanguageModel candidate)
     {
         using var noGrad = torch.no_grad();
-        var baseParameters = baseModel.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        // Effective weights: an adapter's update counts as the change it makes to its layer.
+        var baseParameters = baseModel.EffectiveParameters().ToDictionary(p => p.Name, p => p.Value);
         double difference = 0, norm = 0;
-        foreach (var (name, parameter) in candidate.named_parameters())
+        foreach (var (name, parameter) in candidate.EffectiveParameters())
         {
             using var scope = torch.NewDisposeScope();
             var reference = baseParameters[name];

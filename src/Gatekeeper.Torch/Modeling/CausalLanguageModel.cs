@@ -35,6 +35,25 @@ public abstract class CausalLanguageModel : nn.Module<Tensor, Tensor>
 
     public long ParameterCount => parameters().Sum(p => p.numel());
 
+    /// <summary>
+    /// The model's own parameters by name, with each adapted projection's weight as the adapter
+    /// makes it (merged), and the adapters' own parameters left out: what the weights amount to.
+    /// </summary>
+    public IEnumerable<(string Name, Tensor Value)> EffectiveParameters()
+    {
+        var adapted = Projections().Where(p => p.Projection.Adapter is IWeightDelta).ToDictionary(p => p.Name + ".weight", p => p.Projection);
+        foreach (var (name, parameter) in named_parameters())
+        {
+            if (name.Contains(".adapter.", StringComparison.Ordinal)) continue;
+            if (!adapted.TryGetValue(name, out var projection)) yield return (name, parameter);
+            else
+            {
+                var effective = projection.EffectiveWeight();
+                yield return (name, projection.StoredInByOut ? effective.t() : effective);
+            }
+        }
+    }
+
     /// <summary>Where the parameters live; inputs are created there.</summary>
     public Device Device => parameters().First().device;
 

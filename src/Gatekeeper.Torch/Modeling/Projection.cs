@@ -49,6 +49,13 @@ public sealed class Projection : nn.Module<Tensor, Tensor>
         return adapter is null ? y : y + adapter.call(x);
     }
 
+    /// <summary>The weight as the map applies it, (out, in), with an attached adapter's change merged in when it can say it.</summary>
+    public Tensor EffectiveWeight()
+    {
+        var stored = StoredInByOut ? weight.t() : weight.alias();
+        return adapter is IWeightDelta delta ? stored + delta.WeightDelta().to(weight.dtype) : stored;
+    }
+
     /// <summary>Adds <paramref name="module"/>'s output, computed from the same input, to this map's; registered as the child "adapter".</summary>
     public void Attach(nn.Module<Tensor, Tensor> module)
     {

@@ -1,3 +1,4 @@
+using Gatekeeper.Torch.Checkpoints;
 using Gatekeeper.Torch.Modeling;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,6 +13,9 @@ public sealed class FullFineTuning : ITrainingMethod
     public IReadOnlyList<Parameter> Prepare(CausalLanguageModel model) => model.parameters().ToList();
 
     public Tensor? ExtraLoss(CausalLanguageModel model) => null;
+
+    public CheckpointManifest Save(string directory, CausalLanguageModel model, Checkpoint baseCheckpoint, CheckpointManifest manifest) =>
+        Checkpoint.Save(directory, model, baseCheckpoint.Tokenizer, manifest, baseCheckpoint.ConfigSource);
 
     public void Dispose()
     {

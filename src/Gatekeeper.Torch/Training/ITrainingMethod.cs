@@ -1,3 +1,4 @@
+using Gatekeeper.Torch.Checkpoints;
 using Gatekeeper.Torch.Modeling;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -5,8 +6,9 @@ using static TorchSharp.torch;
 namespace Gatekeeper.Torch.Training;
 
 /// <summary>
-/// The seams through which a mitigation changes the training loop: which parameters train, and an
-/// extra term added to the loss. Replay is a data choice and enters through the example source.
+/// The seams through which a mitigation changes the training loop: which parameters train, an
+/// extra term added to the loss, and how the candidate is written. Replay is a data choice and
+/// enters through the example source.
 /// </summary>
 public interface ITrainingMethod : IDisposable
 {
@@ -18,4 +20,10 @@ public interface ITrainingMethod : IDisposable
 
     /// <summary>A term added to the task loss, or null.</summary>
     Tensor? ExtraLoss(CausalLanguageModel model);
+
+    /// <summary>
+    /// The finishing step: writes the trained candidate into <paramref name="directory"/> (a full
+    /// checkpoint, or an adapter over the base) and returns its manifest with the hashes filled in.
+    /// </summary>
+    CheckpointManifest Save(string directory, CausalLanguageModel model, Checkpoint baseCheckpoint, CheckpointManifest manifest);
 }

@@ -1,13 +1,15 @@
+using Gatekeeper.Specs;
+using Gatekeeper.Torch.Training.Lora;
+
 namespace Gatekeeper.Torch.Training;
 
-/// <summary>Creates a training method by the name a gate spec uses.</summary>
+/// <summary>Creates the training method a gate spec's <c>train:</c> names.</summary>
 public static class TrainingMethods
 {
-    public static readonly IReadOnlyList<string> Names = ["full"];
-
-    public static ITrainingMethod Create(string name) => name switch
+    public static ITrainingMethod Create(TrainSpec spec) => spec.Method switch
     {
         "full" => new FullFineTuning(),
-        _ => throw new ArgumentException($"Unknown training method '{name}'; available: {string.Join(", ", Names)}."),
+        "lora" => new LoraFineTuning(spec.Lora ?? new LoraSpec()),
+        _ => throw new ArgumentException($"Unknown training method '{spec.Method}'; available: {string.Join(", ", TrainSpec.Methods)}."),
     };
 }

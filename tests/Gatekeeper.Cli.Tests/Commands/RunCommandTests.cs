@@ -245,6 +245,28 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_Lora_WritesAPeftAdapterThatGatesAsTheSameCandidateWhenGivenBack()
+    {
+        var spec = _workspace.Spec("lora", GateWorkspace.TrainTenLoraSteps, DefaultPolicy);
+
+        var (exit, output) = await Run(RunArgs(spec));
+
+        Assert.True(exit is ExitCodes.Pass or ExitCodes.GateFailed, output);
+        Assert.Contains("Fine-tuning the candidate: lora, 10 steps", output);
+        foreach (var file in new[] { "adapter_config.json", "adapter_model.safetensors", "gatekeeper.json" })
+            Assert.True(File.Exists(_workspace.Path_($"out/candidate/{file}")), file);
+        Assert.False(File.Exists(_workspace.Path_("out/candidate/model.safetensors")), "a LoRA candidate wrote the whole model");
+        var report = File.ReadAllText(_workspace.Path_("out/report.md"));
+        Assert.Contains("lora", report);
+
+        // The adapter, given back as the candidate, is the same content: its evaluation comes from the cache.
+        var again = await Run([.. RunArgs(spec), "--candidate", _workspace.Path_("out/candidate")]);
+        Assert.Contains("Attaching the LoRA adapter", again.Output);
+        Assert.Matches("Evaluating the candidate \\([0-9a-f]{12}\\): all 4 tasks cached", again.Output);
+        Assert.Equal(exit, again.Exit);
+    }
+
+    [Fact]
     public async Task Run_CudaWhereThereIsNone_ExitsThreeBeforeAnyWorkAndSaysHowToFixIt()
     {
         if (TorchSharp.torch.cuda.is_available()) return;   // the failure under test needs a machine without CUDA

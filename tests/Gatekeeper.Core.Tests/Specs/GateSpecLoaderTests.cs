@@ -56,6 +56,31 @@ public sealed class GateSpecLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_LoraDeviceDtypeAndChat_AreRead()
+    {
+        var yaml = Valid.Replace("  data: data/a.jsonl\n  steps: 50", "  method: lora\n  lora:\n    r: 4\n    alpha: 8\n    dropout: 0.1\n    target_modules: [q_proj, v_proj]\n    merge: true\n  prompt_format: chat\n  sequence_length: 256\n  data: data/a.jsonl\n  steps: 50", StringComparison.Ordinal)
+            .Replace("base: base\n", "base: base\ndevice: cuda:1\ndtype: bfloat16\n", StringComparison.Ordinal);
+        var spec = GateSpecLoader.Load(_folder.Write("gate.yaml", yaml));
+        Assert.Equal("lora", spec.Train!.Method);
+        Assert.Equal(new LoraSpec { Rank = 4, Alpha = 8, Dropout = 0.1, TargetModules = spec.Train.Lora!.TargetModules, Merge = true }, spec.Train.Lora);
+        Assert.Equal(["q_proj", "v_proj"], spec.Train.Lora.TargetModules);
+        Assert.Equal(PromptFormat.Chat, spec.Train.PromptFormat);
+        Assert.Equal(256, spec.Train.RowLength(4096));
+        Assert.Equal(new ComputeSpec { Device = "cuda:1", DType = "bfloat16" }, spec.Compute);
+    }
+
+    [Fact]
+    public void Load_LoraMistakes_AreReportedWithTheirLines()
+    {
+        var yaml = Valid.Replace("  data: data/a.jsonl\n  steps: 50", "  lora:\n    r: 0\n    target_modules: \"(unclosed\"\n    rank: 4\n  data: data/a.jsonl\n  steps: 50", StringComparison.Ordinal);
+        var error = Assert.Throws<BadInputException>(() => GateSpecLoader.Load(_folder.Write("gate.yaml", yaml)));
+        Assert.Contains(error.Problems, p => p.Message.Contains("'lora' settings apply only to method lora", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.Message.Contains("'r' must be a whole number from 1", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.Message.Contains("'target_modules' is not a valid regular expression", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.Message.Contains("unknown key 'rank'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Load_SeveralMistakes_ReportsEachWithItsLine()
     {
         var path = _folder.Write("gate.yaml", """

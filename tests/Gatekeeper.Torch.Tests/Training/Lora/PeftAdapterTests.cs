@@ -3,14 +3,15 @@ using Gatekeeper.Torch.Checkpoints;
 using Gatekeeper.Torch.Modeling;
 using Gatekeeper.Torch.Tests.Reference;
 using Gatekeeper.Torch.Tokenization;
+using Gatekeeper.Torch.Training.Lora;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Gatekeeper.Torch.Tests.Checkpoints;
+namespace Gatekeeper.Torch.Tests.Training.Lora;
 
 /// <summary>
-/// LoRA adapters in PEFT's layout merged over the base. The merged model is checked against PEFT's
-/// own unmerged forward, base(x) + scaling * B(A(x)), attached through the projection seam.
+/// LoRA adapters in PEFT's layout over the base. Attached unmerged, as PEFT computes them; checked
+/// against the base with each weight merged by hand, W + scaling * B A (transposed for Conv1D).
 /// </summary>
 public sealed class PeftAdapterTests : IDisposable
 {
@@ -25,7 +26,7 @@ public sealed class PeftAdapterTests : IDisposable
     [InlineData("qwen2", new[] { "model.layers.0.self_attn.q_proj", "model.layers.1.mlp.down_proj" }, false)]
     [InlineData("gpt2", new[] { "transformer.h.0.attn.c_attn", "transformer.h.1.mlp.c_fc" }, true)]
     [InlineData("llama3-gqa-sharded", new[] { "model.layers.0.self_attn.v_proj" }, true)]
-    public void Load_MergesTheUpdate_AsPeftsUnmergedForwardComputesIt(string name, string[] modules, bool rsLora)
+    public void Load_AttachesTheAdapter_AndItsOutputIsTheHandMergedWeights(string name, string[] modules, bool rsLora)
     {
         var reference = ReferenceModel.Load(name);
         using var baseCheckpoint = WithTokenizer(reference);
@@ -45,18 +46,21 @@ public sealed class PeftAdapterTests : IDisposable
         var before = baseCheckpoint.Model.call(ids);
         var merged = candidate.Model.call(ids);
         Assert.False(merged.allclose(before, rtol: 0, atol: 1e-3), "the adapter changed nothing");
+        using var folded = PeftAdapter.Merge(candidate.Model);
+        Assert.True(folded.call(ids).allclose(merged, rtol: 0, atol: 1e-5), "merged and unmerged differ by more than 1e-5");
 
-        // PEFT's forward without merging: the base's projection plus scaling * B(A(x)).
+        // The merge done by hand on the base itself: W += scaling * B A, transposed where stored (in, out).
         var header = SafetensorsHeader.Read(Path.Combine(adapter, PeftAdapter.WeightsFile));
         var projections = baseCheckpoint.Model.Projections().ToDictionary(p => p.Name, p => p.Projection);
         foreach (var module in modules)
         {
             var a = Read(header, $"base_model.model.{module}.lora_A.weight");
             var b = Read(header, $"base_model.model.{module}.lora_B.weight");
-            projections[module].Attach(new LowRank(a, b, scaling));
+            var delta = b.matmul(a) * scaling;
+            projections[module].Weight.add_(projections[module].StoredInByOut ? delta.t() : delta);
         }
-        var unmerged = baseCheckpoint.Model.call(ids);
-        double worst = (merged - unmerged).abs().max().item<float>();
+        var byHand = baseCheckpoint.Model.call(ids);
+        double worst = (merged - byHand).abs().max().item<float>();
         Assert.True(worst < 1e-4, $"merged and unmerged logits differ by {worst:E2}");
     }
 
@@ -125,20 +129,5 @@ public sealed class PeftAdapterTests : IDisposable
         var tensor = torch.empty(entry.Shape);
         SafetensorsFile.ReadInto(header, entry, tensor);
         return tensor;
-    }
-
-    /// <summary>PEFT's LoRA branch: scaling * B(A(x)).</summary>
-    private sealed class LowRank : nn.Module<Tensor, Tensor>
-    {
-        private readonly Tensor _a;
-        private readonly Tensor _b;
-        private readonly double _scaling;
-
-        public LowRank(Tensor a, Tensor b, double scaling) : base("lora")
-        {
-            (_a, _b, _scaling) = (a.DetachFromDisposeScope(), b.DetachFromDisposeScope(), scaling);
-        }
-
-        public override Tensor forward(Tensor x) => nn.functional.linear(nn.functional.linear(x, _a), _b) * _scaling;
     }
 }
