@@ -3,6 +3,7 @@ using Gatekeeper.Specs;
 using Gatekeeper.Torch.Checkpoints;
 using Gatekeeper.Torch.Modeling;
 using Gatekeeper.Torch.Tokenization;
+using Gatekeeper.Torch.Training.Ewc;
 using Gatekeeper.Torch.Training;
 
 namespace Gatekeeper.Pipeline;
@@ -13,8 +14,16 @@ namespace Gatekeeper.Pipeline;
 /// </summary>
 public static class CandidateTrainer
 {
-    public static (Checkpoint Candidate, TrainingResult Result) Train(Checkpoint checkpoint, TrainSpec spec, string outputDirectory,
-        string codeVersion, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
+    /// <param name="checkpoint">The base; left as it was.</param>
+    /// <param name="spec">The spec's train section.</param>
+    /// <param name="outputDirectory">Where the candidate is written.</param>
+    /// <param name="cacheDirectory">Where estimates worth keeping (an EWC Fisher) are cached.</param>
+    /// <param name="codeVersion">Recorded in the manifest.</param>
+    /// <param name="stage">Told what is happening before training starts.</param>
+    /// <param name="progress">Training progress.</param>
+    /// <param name="cancellation">Stops training at its next step.</param>
+    public static (Checkpoint Candidate, TrainingResult Result) Train(Checkpoint checkpoint, TrainSpec spec, string outputDirectory, string cacheDirectory,
+        string codeVersion, Action<string> stage, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         var tokenizer = checkpoint.Tokenizer;
         var framing = PromptFormats.Apply(tokenizer, spec.PromptFormat, checkpoint.Directory);
@@ -36,7 +45,8 @@ public static class CandidateTrainer
         TorchSharp.torch.manual_seed(spec.Seed);
         try
         {
-            var (manifest, result) = TrainCopy(model, checkpoint, spec, source, options, outputDirectory, codeVersion, progress, cancellation);
+            FisherDiagonal Fisher(CausalLanguageModel start) => EstimateFisher(start, checkpoint, spec, rowLength, framing, cacheDirectory, stage, cancellation);
+            var (manifest, result) = TrainCopy(model, checkpoint, spec, source, options, outputDirectory, codeVersion, Fisher, progress, cancellation);
             return (new Checkpoint(model, tokenizer, manifest, checkpoint.ConfigSource, outputDirectory), result);
         }
         catch
@@ -47,10 +57,11 @@ public static class CandidateTrainer
     }
 
     private static (CheckpointManifest, TrainingResult) TrainCopy(CausalLanguageModel model, Checkpoint checkpoint, TrainSpec spec, IExampleSource source,
-        TrainingOptions options, string outputDirectory, string codeVersion, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
+        TrainingOptions options, string outputDirectory, string codeVersion, Func<CausalLanguageModel, FisherDiagonal> fisher,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         var tokenizer = checkpoint.Tokenizer;
-        using var method = TrainingMethods.Create(spec);
+        using var method = TrainingMethods.Create(spec, fisher);
         using var trainer = new Trainer(model, method, new PackedBatcher(source, options.BatchSize, options.SequenceLength, tokenizer.Padding), options);
         var result = trainer.Run(progress, cancellation);
 
@@ -71,11 +82,30 @@ public static class CandidateTrainer
                 ["learning_rate"] = spec.LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
                 ["replay_fraction"] = (spec.Replay?.Fraction ?? 0).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
                 ["prompt_format"] = spec.PromptFormat.ToString().ToLowerInvariant(),
+                ["ewc_lambda"] = (spec.Ewc?.Lambda ?? 0).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
             },
         };
         return (method.Save(outputDirectory, model, checkpoint, manifest), result);
     }
 
+
+    /// <summary>The base's Fisher diagonal on the EWC data, from the cache when the base, data and settings are unchanged.</summary>
+    private static FisherDiagonal EstimateFisher(CausalLanguageModel model, Checkpoint checkpoint, TrainSpec spec, int rowLength, ITokenizer framing,
+        string cacheDirectory, Action<string> stage, CancellationToken cancellation)
+    {
+        var ewc = spec.Ewc!;
+        var key = FileHash.Sha256(System.Text.Encoding.UTF8.GetBytes(
+            $"fisher:1\nbase:{checkpoint.Manifest.ContentSha256}\ncompute:{Torch.Compute.ComputeTarget.Of(model)}\ndata:{FileHash.Sha256(ewc.FisherData)}\n" +
+            $"batches:{ewc.FisherBatches}\nbatch_size:{ewc.FisherBatchSize}\nrow:{rowLength}\nformat:{spec.PromptFormat}\nseed:{spec.Seed}\n"));
+        var fisher = new FisherCache(cacheDirectory).GetOrEstimate(key, model, () =>
+        {
+            stage($"Estimating the Fisher diagonal for EWC: {ewc.FisherBatches} batches of {ewc.FisherBatchSize} rows of {Path.GetFileName(ewc.FisherData)}.");
+            var examples = ReadExamples(ewc.FisherData, new FieldMapping(), rowLength, framing);
+            return FisherDiagonal.Estimate(model, new PackedBatcher(new UniformSource(examples), ewc.FisherBatchSize, rowLength, framing.Padding), ewc.FisherBatches, spec.Seed, cancellation);
+        }, out bool cached);
+        if (cached) stage($"EWC: the base's Fisher diagonal on {Path.GetFileName(ewc.FisherData)} comes from the cache.");
+        return fisher;
+    }
 
     private static List<TrainingExample> ReadExamples(string path, FieldMapping fields, int rowLength, ITokenizer framing)
     {

@@ -109,7 +109,8 @@ public static class GateRunner
         if (spec.Train is not { } train) return (LoadGiven(spec.Candidate!, baseCheckpoint, target, observer), null);
         observer.Stage($"Fine-tuning the candidate: {train.Method}, {train.Steps} steps, learning rate {train.LearningRate:G3}" +
             (train.Replay is { } r ? $", {r.Fraction:P0} replay." : "."));
-        var (trained, result) = CandidateTrainer.Train(baseCheckpoint, train, Path.Combine(output, "candidate"), options.CodeVersion, new Progress(observer), cancellation);
+        var (trained, result) = CandidateTrainer.Train(baseCheckpoint, train, Path.Combine(output, "candidate"), options.CacheDirectory, options.CodeVersion,
+            observer.Stage, new Progress(observer), cancellation);
         return (trained, (trained.Manifest, result));
     }
 

@@ -42,6 +42,13 @@ public static class SpecParameters
             p["train.learning_rate"] = D(t.LearningRate);
             p["train.seed"] = I(t.Seed);
             p["train.prompt_format"] = t.PromptFormat.ToString().ToLowerInvariant();
+            if (t.Ewc is { } ewc)
+            {
+                p["train.ewc.lambda"] = D(ewc.Lambda);
+                p["train.ewc.fisher_data"] = ewc.FisherData;
+                p["train.ewc.fisher_batches"] = I(ewc.FisherBatches);
+                p["train.ewc.fisher_batch_size"] = I(ewc.FisherBatchSize);
+            }
             if (t.Lora is { } lora)
             {
                 p["train.lora.r"] = I(lora.Rank);

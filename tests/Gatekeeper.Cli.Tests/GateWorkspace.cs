@@ -131,6 +131,19 @@ internal sealed class GateWorkspace : IDisposable
           learning_rate: 1.0e-2
         """;
 
+    public const string TrainTenEwcSteps = """
+        train:
+          method: ewc
+          ewc:
+            lambda: 1000
+            fisher_data: data/facts.jsonl
+            fisher_batches: 4
+          data: data/train.jsonl
+          steps: 10
+          batch_size: 4
+          learning_rate: 3.0e-3
+        """;
+
     public const string TrainTenChatSteps = """
         train:
           method: full

@@ -4,13 +4,19 @@ namespace Gatekeeper.Specs;
 public sealed record TrainSpec
 {
     /// <summary>The methods a spec can name.</summary>
-    public static readonly IReadOnlyList<string> Methods = ["full", "lora"];
+    public static readonly IReadOnlyList<string> Methods = ["full", "lora", "ewc"];
 
-    /// <summary>The method: "full" (every weight trains) or "lora" (the base frozen, low-rank adapters train). Default full.</summary>
+    /// <summary>
+    /// The method: "full" (every weight trains), "lora" (the base frozen, low-rank adapters train) or
+    /// "ewc" (every weight trains, held near the base where the Fisher says it matters). Default full.
+    /// </summary>
     public string Method { get; init; } = "full";
 
     /// <summary>LoRA's settings, with method lora.</summary>
     public LoraSpec? Lora { get; init; }
+
+    /// <summary>EWC's settings, with method ewc.</summary>
+    public EwcSpec? Ewc { get; init; }
 
     /// <summary>Absolute path of the fine-tuning data (JSONL or CSV with prompt and answer).</summary>
     public required string Data { get; init; }

@@ -267,6 +267,21 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_Ewc_EstimatesTheFisherOnceAndReusesItForTheSameBaseAndData()
+    {
+        var spec = _workspace.Spec("ewc", GateWorkspace.TrainTenEwcSteps, DefaultPolicy);
+
+        var first = await Run(RunArgs(spec));
+        var second = await Run(RunArgs(spec));
+
+        Assert.True(first.Exit is ExitCodes.Pass or ExitCodes.GateFailed, first.Output);
+        Assert.Contains("Estimating the Fisher diagonal for EWC: 4 batches of 4 rows of facts.jsonl", first.Output);
+        Assert.Contains("the base's Fisher diagonal on facts.jsonl comes from the cache", second.Output);
+        Assert.DoesNotContain("Estimating the Fisher", second.Output);
+        Assert.Equal(first.Exit, second.Exit);
+    }
+
+    [Fact]
     public async Task Run_CudaWhereThereIsNone_ExitsThreeBeforeAnyWorkAndSaysHowToFixIt()
     {
         if (TorchSharp.torch.cuda.is_available()) return;   // the failure under test needs a machine without CUDA

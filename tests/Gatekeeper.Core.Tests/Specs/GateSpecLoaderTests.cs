@@ -81,6 +81,20 @@ public sealed class GateSpecLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_Ewc_TakesTheReplayDataForTheFisherUnlessToldOtherwise()
+    {
+        var spec = GateSpecLoader.Load(_folder.Write("gate.yaml", Valid.Replace("  data: data/a.jsonl\n  steps: 50", "  method: ewc\n  ewc:\n    lambda: 500\n  data: data/a.jsonl\n  steps: 50", StringComparison.Ordinal)));
+        Assert.Equal(500, spec.Train!.Ewc!.Lambda);
+        Assert.Equal(spec.Train.Replay!.Data, spec.Train.Ewc.FisherData);
+        Assert.Equal(64, spec.Train.Ewc.FisherBatches);   // default
+
+        var noData = Valid.Replace("  data: data/a.jsonl\n  steps: 50", "  method: ewc\n  data: data/a.jsonl\n  steps: 50", StringComparison.Ordinal)
+            .Replace("  replay:\n    data: data/a.jsonl\n    fraction: 0.2\n", "", StringComparison.Ordinal);
+        var error = Assert.Throws<BadInputException>(() => GateSpecLoader.Load(_folder.Write("gate2.yaml", noData)));
+        Assert.Contains(error.Problems, p => p.Message.Contains("method ewc needs general data for the Fisher", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Load_SeveralMistakes_ReportsEachWithItsLine()
     {
         var path = _folder.Write("gate.yaml", """

@@ -1,0 +1,22 @@
+namespace Gatekeeper.Specs;
+
+/// <summary>
+/// Elastic weight consolidation's settings (<c>train.ewc</c>, Kirkpatrick et al. 2017): full
+/// fine-tuning plus the penalty λ/2 · Σ F_i (θ_i − θ*_i)², where θ* is the base and F the diagonal
+/// of the Fisher information estimated on general data, so weights that matter to what the base
+/// could do move least.
+/// </summary>
+public sealed record EwcSpec
+{
+    /// <summary><c>lambda</c>: the penalty's weight. Default 10000.</summary>
+    public double Lambda { get; init; } = 10_000;
+
+    /// <summary><c>fisher_data</c>: general data (prompt and answer) the Fisher is estimated on. Default: the replay data.</summary>
+    public required string FisherData { get; init; }
+
+    /// <summary><c>fisher_batches</c>: batches averaged into the Fisher. Default 64.</summary>
+    public int FisherBatches { get; init; } = 64;
+
+    /// <summary><c>fisher_batch_size</c>: rows per batch; 1 gives the per-example empirical Fisher. Default 4.</summary>
+    public int FisherBatchSize { get; init; } = 4;
+}
