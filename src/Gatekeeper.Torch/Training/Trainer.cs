@@ -73,13 +73,19 @@ public sealed class Trainer : IDisposable
                 var loss = nn.functional.cross_entropy(
                     logits.view(-1, logits.shape[2]).to(ScalarType.Float32), targets.view(-1), ignore_index: PackedBatcher.IgnoreIndex);
                 if (_method.ExtraLoss(_model) is { } extra) loss = loss + extra;
+                double value = loss.ToDouble();
+                if (!double.IsFinite(value)) throw Diverged(Step + 1, $"the loss is {value}");
 
                 _optimizer.zero_grad();
                 loss.backward();
-                if (_options.ClipNorm > 0) nn.utils.clip_grad_norm_(_trainable, _options.ClipNorm);
+                if (_options.ClipNorm > 0)
+                {
+                    double norm = nn.utils.clip_grad_norm_(_trainable, _options.ClipNorm);
+                    if (!double.IsFinite(norm)) throw Diverged(Step + 1, $"the gradient's norm is {norm}");
+                }
                 _optimizer.step();
 
-                windowLoss += loss.item<float>();
+                windowLoss += value;
                 windowTokens += inputs.numel();
                 windowSteps++;
             }
@@ -87,6 +93,8 @@ public sealed class Trainer : IDisposable
             int done = Step + 1;
             if (done % _options.ReportEvery == 0 || done == end)
             {
+                if (_trainable.FirstOrDefault(p => !p.isfinite().all().item<bool>()) is { } broken)
+                    throw Diverged(done, $"a weight of shape [{string.Join(", ", broken.shape)}] is no longer finite");
                 double mean = windowLoss / windowSteps;
                 _losses.Add((done, mean));
                 progress?.Report(new TrainingProgress(done, _options.Steps, mean, learningRate, windowTokens / window.Elapsed.TotalSeconds));
@@ -99,4 +107,11 @@ public sealed class Trainer : IDisposable
     }
 
     public void Dispose() => _optimizer.Dispose();
+
+    /// <summary>
+    /// Training that produced a NaN or an infinity stops: its weights are garbage, and the gate must
+    /// not judge them. An infrastructure failure (exit 3), since no verdict can be given.
+    /// </summary>
+    private static InfrastructureException Diverged(int step, string what) =>
+        new($"training diverged at step {step}: {what}. No candidate was written. Lower the learning rate or raise the clipping (a float16 run may need bfloat16 or float32).");
 }
