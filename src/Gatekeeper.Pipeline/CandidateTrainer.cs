@@ -25,6 +25,12 @@ public static class CandidateTrainer
     public static (Checkpoint Candidate, TrainingResult Result) Train(Checkpoint checkpoint, TrainSpec spec, string outputDirectory, string cacheDirectory,
         string codeVersion, Action<string> stage, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
+        var key = TrainedCandidate.Key(checkpoint, spec, codeVersion);
+        if (TrainedCandidate.TryReuse(outputDirectory, key, checkpoint) is { } reused)
+        {
+            stage($"Reusing the candidate trained before in {outputDirectory}: the base, training spec, data, code and threads are unchanged.");
+            return reused;
+        }
         var tokenizer = checkpoint.Tokenizer;
         var framing = PromptFormats.Apply(tokenizer, spec.PromptFormat, checkpoint.Directory);
         var rowLength = spec.RowLength(checkpoint.Model.Config.ContextLength);
@@ -46,7 +52,8 @@ public static class CandidateTrainer
         try
         {
             FisherDiagonal Fisher(CausalLanguageModel start) => EstimateFisher(start, checkpoint, spec, rowLength, framing, cacheDirectory, stage, cancellation);
-            var (manifest, result) = TrainCopy(model, checkpoint, spec, source, options, outputDirectory, codeVersion, Fisher, progress, cancellation);
+            var (manifest, result) = TrainCopy(model, checkpoint, spec, source, options, outputDirectory, codeVersion, key, Fisher, progress, cancellation);
+            TrainedCandidate.Record(outputDirectory, result);
             return (new Checkpoint(model, tokenizer, manifest, checkpoint.ConfigSource, outputDirectory), result);
         }
         catch
@@ -57,7 +64,7 @@ public static class CandidateTrainer
     }
 
     private static (CheckpointManifest, TrainingResult) TrainCopy(CausalLanguageModel model, Checkpoint checkpoint, TrainSpec spec, IExampleSource source,
-        TrainingOptions options, string outputDirectory, string codeVersion, Func<CausalLanguageModel, FisherDiagonal> fisher,
+        TrainingOptions options, string outputDirectory, string codeVersion, string key, Func<CausalLanguageModel, FisherDiagonal> fisher,
         IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         var tokenizer = checkpoint.Tokenizer;
@@ -83,6 +90,8 @@ public static class CandidateTrainer
                 ["replay_fraction"] = (spec.Replay?.Fraction ?? 0).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
                 ["prompt_format"] = spec.PromptFormat.ToString().ToLowerInvariant(),
                 ["ewc_lambda"] = (spec.Ewc?.Lambda ?? 0).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+                ["threads"] = TorchSharp.torch.get_num_threads().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [TrainedCandidate.KeyName] = key,
             },
         };
         return (method.Save(outputDirectory, model, checkpoint, manifest), result);

@@ -32,6 +32,7 @@ public sealed class MlflowRecorder
         var run = _tracking.CreateRun(_experimentId, "train candidate", new Dictionary<string, string>
         {
             ["gatekeeper.stage"] = "train", ["gatekeeper.candidate_sha256"] = candidateSha256, ["gatekeeper.base_sha256"] = parentSha256,
+            ["gatekeeper.threads"] = TorchSharp.torch.get_num_threads().ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, ParentRunId);
         var metrics = result.LossByStep.Select(l => new MlflowMetric("train/loss", l.Loss, l.Step)).ToList();
         metrics.Add(new MlflowMetric("train/seconds", result.Elapsed.TotalSeconds));

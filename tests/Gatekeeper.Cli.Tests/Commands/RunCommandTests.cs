@@ -272,6 +272,7 @@ public sealed class RunCommandTests : IDisposable
         var spec = _workspace.Spec("ewc", GateWorkspace.TrainTenEwcSteps, DefaultPolicy);
 
         var first = await Run(RunArgs(spec));
+        Directory.Delete(_workspace.Path_("out/candidate"), recursive: true);   // train again, over the same base and data
         var second = await Run(RunArgs(spec));
 
         Assert.True(first.Exit is ExitCodes.Pass or ExitCodes.GateFailed, first.Output);
@@ -279,6 +280,28 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains("the base's Fisher diagonal on facts.jsonl comes from the cache", second.Output);
         Assert.DoesNotContain("Estimating the Fisher", second.Output);
         Assert.Equal(first.Exit, second.Exit);
+    }
+
+    [Fact]
+    public async Task Run_Twice_ReusesTheCandidateTrainedBefore_UntilTheDataChanges()
+    {
+        var spec = _workspace.Spec("reuse", GateWorkspace.TrainTenSteps, DefaultPolicy);
+
+        var first = await Run(RunArgs(spec));
+        var hash = File.ReadAllText(_workspace.Path_("out/candidate/gatekeeper.json"));
+        var second = await Run(RunArgs(spec));
+
+        Assert.Contains("train step 10/10", first.Output);
+        Assert.Contains("Reusing the candidate trained before", second.Output);
+        Assert.DoesNotContain("train step", second.Output);
+        Assert.Equal(first.Exit, second.Exit);
+        Assert.Equal(hash, File.ReadAllText(_workspace.Path_("out/candidate/gatekeeper.json")));
+        Assert.Contains("\"threads\": \"1\"", hash);
+
+        File.AppendAllText(_workspace.Path_("data/train.jsonl"), "{\"id\":\"new\",\"prompt\":\"Convert 7 m to cm.\",\"answer\":\"700\"}\n");
+        var third = await Run(RunArgs(spec));
+        Assert.Contains("train step 10/10", third.Output);
+        Assert.DoesNotContain("Reusing the candidate", third.Output);
     }
 
     [Fact]

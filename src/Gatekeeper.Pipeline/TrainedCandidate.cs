@@ -1,0 +1,74 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gatekeeper.Specs;
+using Gatekeeper.Torch.Checkpoints;
+using Gatekeeper.Torch.Training;
+using Gatekeeper.Torch.Training.Lora;
+
+namespace Gatekeeper.Pipeline;
+
+/// <summary>
+/// A candidate the gate trained before, reused when nothing that made it has changed: the base's
+/// content, the training spec, the data's bytes, the code version, the device and dtype, and the
+/// thread count (which changes floating-point sums on the CPU). The key is in the candidate's
+/// manifest and its loss curve in <c>training.json</c> beside it. Delete the folder to train afresh.
+/// </summary>
+public static class TrainedCandidate
+{
+    public const string KeyName = "training_key";
+    private const string ResultFile = "training.json";
+
+    public static string Key(Checkpoint baseCheckpoint, TrainSpec spec, string codeVersion)
+    {
+        // Paths differ between checkouts; the data's bytes are what matter.
+        var identity = spec with
+        {
+            Data = FileHash.Sha256(spec.Data),
+            Replay = spec.Replay is { } r ? r with { Data = FileHash.Sha256(r.Data) } : null,
+            Ewc = spec.Ewc is { } e ? e with { FisherData = FileHash.Sha256(e.FisherData) } : null,
+        };
+        var text = $"code:{codeVersion}\nbase:{baseCheckpoint.Manifest.ContentSha256}\ncompute:{Torch.Compute.ComputeTarget.Of(baseCheckpoint.Model)}\n" +
+            $"threads:{TorchSharp.torch.get_num_threads()}\ntrain:{JsonSerializer.Serialize(identity)}\n";
+        return FileHash.Sha256(Encoding.UTF8.GetBytes(text));
+    }
+
+    /// <summary>The candidate in <paramref name="directory"/> and its training, when it was trained under <paramref name="key"/>.</summary>
+    public static (Checkpoint Candidate, TrainingResult Result)? TryReuse(string directory, string key, Checkpoint baseCheckpoint)
+    {
+        var manifestPath = Path.Combine(directory, CheckpointManifest.FileName);
+        var resultPath = Path.Combine(directory, ResultFile);
+        if (!File.Exists(manifestPath) || !File.Exists(resultPath)) return null;
+        try
+        {
+            var stored = JsonSerializer.Deserialize<CheckpointManifest>(File.ReadAllBytes(manifestPath));
+            if (stored?.Training.GetValueOrDefault(KeyName) != key) return null;
+            var result = ReadResult(resultPath);
+            var candidate = PeftAdapter.IsAdapter(directory)
+                ? PeftAdapter.Load(directory, baseCheckpoint)
+                : Checkpoint.Load(directory, Torch.Compute.ComputeTarget.Of(baseCheckpoint.Model));
+            return (candidate, result);
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException or FormatException or KeyNotFoundException)
+        {
+            return null;   // anything unreadable is trained again
+        }
+    }
+
+    public static void Record(string directory, TrainingResult result)
+    {
+        var json = new JsonObject
+        {
+            ["loss_by_step"] = new JsonArray([.. result.LossByStep.Select(l => (JsonNode)new JsonArray(l.Step, l.Loss))]),
+            ["elapsed_seconds"] = result.Elapsed.TotalSeconds,
+        };
+        AtomicFile.WriteAllText(Path.Combine(directory, ResultFile), json.ToJsonString());
+    }
+
+    private static TrainingResult ReadResult(string path)
+    {
+        var json = JsonNode.Parse(File.ReadAllText(path))!;
+        var losses = json["loss_by_step"]!.AsArray().Select(p => ((int)p![0]!, (double)p[1]!)).ToList();
+        return new TrainingResult(losses, TimeSpan.FromSeconds((double)json["elapsed_seconds"]!));
+    }
+}
