@@ -44,6 +44,11 @@ public static class CandidateTrainer
             BatchSize = spec.BatchSize,
             SequenceLength = spec.RowLength(checkpoint.Model.Config.ContextLength),
             LearningRate = spec.LearningRate,
+            WarmupSteps = spec.WarmupSteps,
+            FinalLearningRateFraction = spec.Schedule == LearningRateShape.Cosine ? spec.MinLearningRateFraction : 1.0,
+            WeightDecay = spec.WeightDecay,
+            ClipNorm = spec.ClipNorm,
+            GradientAccumulation = spec.GradientAccumulation,
             Seed = spec.Seed,
             ReportEvery = Math.Max(1, Math.Min(25, spec.Steps / 10)),
         };

@@ -40,6 +40,12 @@ public static class SpecParameters
             p["train.batch_size"] = I(t.BatchSize);
             if (t.SequenceLength is { } length) p["train.sequence_length"] = I(length);
             p["train.learning_rate"] = D(t.LearningRate);
+            p["train.warmup_steps"] = I(t.WarmupSteps);
+            p["train.lr_schedule"] = t.Schedule.ToString().ToLowerInvariant();
+            p["train.min_lr_fraction"] = D(t.MinLearningRateFraction);
+            p["train.weight_decay"] = D(t.WeightDecay);
+            p["train.clip_norm"] = D(t.ClipNorm);
+            p["train.gradient_accumulation"] = I(t.GradientAccumulation);
             p["train.seed"] = I(t.Seed);
             p["train.prompt_format"] = t.PromptFormat.ToString().ToLowerInvariant();
             if (t.Ewc is { } ewc)

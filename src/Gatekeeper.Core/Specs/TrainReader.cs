@@ -109,6 +109,12 @@ internal static class TrainReader
             BatchSize = train.Integer("batch_size", 1, 4096) ?? defaults.BatchSize,
             SequenceLength = train.Integer("sequence_length", 2, 1 << 20),
             LearningRate = train.Number("learning_rate", 0, 1) ?? defaults.LearningRate,
+            WarmupSteps = train.Integer("warmup_steps", 0, 1_000_000) ?? defaults.WarmupSteps,
+            Schedule = train.Choice<LearningRateShape>("lr_schedule") ?? defaults.Schedule,
+            MinLearningRateFraction = train.Number("min_lr_fraction", 0, 1) ?? defaults.MinLearningRateFraction,
+            WeightDecay = train.Number("weight_decay", 0, 10) ?? defaults.WeightDecay,
+            ClipNorm = train.Number("clip_norm", 0) ?? defaults.ClipNorm,
+            GradientAccumulation = train.Integer("gradient_accumulation", 1, 4096) ?? defaults.GradientAccumulation,
             Seed = train.Integer("seed", 0) ?? defaults.Seed,
             Replay = replay,
         };

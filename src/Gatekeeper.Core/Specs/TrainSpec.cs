@@ -44,8 +44,26 @@ public sealed record TrainSpec
     /// <summary>Rows of packed examples per step. Default 32.</summary>
     public int BatchSize { get; init; } = 32;
 
-    /// <summary>AdamW learning rate, constant. Default 1e-3.</summary>
+    /// <summary>AdamW's peak learning rate. Default 1e-3.</summary>
     public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary><c>warmup_steps</c>: linear warm-up to the peak. Default 0.</summary>
+    public int WarmupSteps { get; init; }
+
+    /// <summary><c>lr_schedule</c>: constant after warm-up, or cosine decay to <see cref="MinLearningRateFraction"/>. Default constant.</summary>
+    public LearningRateShape Schedule { get; init; } = LearningRateShape.Constant;
+
+    /// <summary><c>min_lr_fraction</c>: where the cosine ends, as a fraction of the peak. Default 0.1.</summary>
+    public double MinLearningRateFraction { get; init; } = 0.1;
+
+    /// <summary><c>weight_decay</c>: AdamW's decoupled decay, on weights of two or more dimensions only. Default 0.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary><c>clip_norm</c>: the gradient's global norm is clipped to this; 0 turns clipping off. Default 1.</summary>
+    public double ClipNorm { get; init; } = 1.0;
+
+    /// <summary><c>gradient_accumulation</c>: batches whose gradients add up to one optimizer step. Default 1.</summary>
+    public int GradientAccumulation { get; init; } = 1;
 
     /// <summary>Seeds batch sampling. Default 1.</summary>
     public int Seed { get; init; } = 1;

@@ -20,6 +20,7 @@ public sealed record PretrainOptions
         WeightDecay = 0.01,
         ClipNorm = 1.0,
         ReportEvery = 50,
+        DecayEveryParameter = true,
     };
 
     /// <summary>Share of each capability in the pretraining mixture.</summary>

@@ -32,7 +32,14 @@ public sealed class Trainer : IDisposable
         _batches = batches;
         _options = options;
         _trainable = method.Prepare(model);
-        _optimizer = torch.optim.AdamW(_trainable, options.LearningRate, weight_decay: options.WeightDecay);
+        // Decay matrices only: norms' gains and biases are not shrunk towards zero (as GPT-2 and nanoGPT train).
+        var decayed = _trainable.Where(p => options.DecayEveryParameter || p.dim() >= 2).ToList();
+        var undecayed = _trainable.Except(decayed).ToList();
+        var groups = new[] { (decayed, options.WeightDecay), (undecayed, 0.0) }
+            .Where(g => g.Item1.Count > 0)
+            .Select(g => new AdamW.ParamGroup(g.Item1, new AdamW.Options { weight_decay = g.Item2 }))
+            .ToArray();
+        _optimizer = torch.optim.AdamW(groups, options.LearningRate);
         _random = new Random(options.Seed);
     }
 
@@ -65,28 +72,35 @@ public sealed class Trainer : IDisposable
             double learningRate = LearningRateSchedule.At(Step, _options);
             foreach (var group in _optimizer.ParamGroups) group.LearningRate = learningRate;
 
-            using (var scope = torch.NewDisposeScope())
+            _optimizer.zero_grad();
+            double value = 0;
+            for (int micro = 0; micro < _options.GradientAccumulation; micro++)
             {
+                using var scope = torch.NewDisposeScope();
                 var (inputs, targets) = _batches.Next(_random, _device);      // (B, T), (B, T)
                 var logits = _model.call(inputs);                             // (B, T, vocab)
                 // The loss in float32 whatever the model's dtype, as Hugging Face computes it.
                 var loss = nn.functional.cross_entropy(
                     logits.view(-1, logits.shape[2]).to(ScalarType.Float32), targets.view(-1), ignore_index: PackedBatcher.IgnoreIndex);
-                if (_method.ExtraLoss(_model) is { } extra) loss = loss + extra;
-                double value = loss.ToDouble();
-                if (!double.IsFinite(value)) throw Diverged(Step + 1, $"the loss is {value}");
-
-                _optimizer.zero_grad();
+                if (_options.GradientAccumulation > 1) loss = loss / _options.GradientAccumulation;
+                // The method's term once per optimizer step, not once per accumulated batch.
+                if (micro == 0 && _method.ExtraLoss(_model) is { } extra) loss = loss + extra;
+                double part = loss.ToDouble();
+                if (!double.IsFinite(part)) throw Diverged(Step + 1, $"the loss is {part}");
+                value += part;
                 loss.backward();
+                windowTokens += inputs.numel();
+            }
+
+            using (var scope = torch.NewDisposeScope())
+            {
                 if (_options.ClipNorm > 0)
                 {
                     double norm = nn.utils.clip_grad_norm_(_trainable, _options.ClipNorm);
                     if (!double.IsFinite(norm)) throw Diverged(Step + 1, $"the gradient's norm is {norm}");
                 }
                 _optimizer.step();
-
                 windowLoss += value;
-                windowTokens += inputs.numel();
                 windowSteps++;
             }
 

@@ -24,8 +24,17 @@ public sealed record TrainingOptions
     /// <summary>AdamW weight decay. Default 0.</summary>
     public double WeightDecay { get; init; }
 
-    /// <summary>Gradient norm clipping. Default 1.0.</summary>
+    /// <summary>Gradient norm clipping; 0 turns it off. Default 1.0.</summary>
     public double ClipNorm { get; init; } = 1.0;
+
+    /// <summary>Batches whose gradients add up to one optimizer step. Default 1.</summary>
+    public int GradientAccumulation { get; init; } = 1;
+
+    /// <summary>
+    /// Decay norms' gains and biases too, not only weights of two or more dimensions. Default false;
+    /// the embedded base was pretrained so, and its recipe keeps it.
+    /// </summary>
+    public bool DecayEveryParameter { get; init; }
 
     /// <summary>Seeds batch sampling. Default 1.</summary>
     public int Seed { get; init; } = 1;

@@ -66,6 +66,8 @@ public sealed class GateSpecLoaderTests : IDisposable
         Assert.Equal(["q_proj", "v_proj"], spec.Train.Lora.TargetModules);
         Assert.Equal(PromptFormat.Chat, spec.Train.PromptFormat);
         Assert.Equal(256, spec.Train.RowLength(4096));
+        Assert.Equal(LearningRateShape.Constant, spec.Train.Schedule);   // default
+        Assert.Equal(1, spec.Train.GradientAccumulation);              // default
         Assert.Equal(new ComputeSpec { Device = "cuda:1", DType = "bfloat16" }, spec.Compute);
     }
 
@@ -78,6 +80,14 @@ public sealed class GateSpecLoaderTests : IDisposable
         Assert.Contains(error.Problems, p => p.Message.Contains("'r' must be a whole number from 1", StringComparison.Ordinal));
         Assert.Contains(error.Problems, p => p.Message.Contains("'target_modules' is not a valid regular expression", StringComparison.Ordinal));
         Assert.Contains(error.Problems, p => p.Message.Contains("unknown key 'rank'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_OptimizerKeys_AreRead()
+    {
+        var yaml = Valid.Replace("  steps: 50", "  steps: 50\n  warmup_steps: 10\n  lr_schedule: cosine\n  min_lr_fraction: 0.2\n  weight_decay: 0.01\n  clip_norm: 0.5\n  gradient_accumulation: 4", StringComparison.Ordinal);
+        var train = GateSpecLoader.Load(_folder.Write("gate.yaml", yaml)).Train!;
+        Assert.Equal((10, LearningRateShape.Cosine, 0.2, 0.01, 0.5, 4), (train.WarmupSteps, train.Schedule, train.MinLearningRateFraction, train.WeightDecay, train.ClipNorm, train.GradientAccumulation));
     }
 
     [Fact]
