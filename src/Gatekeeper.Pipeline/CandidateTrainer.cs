@@ -35,11 +35,9 @@ public static class CandidateTrainer
         var framing = PromptFormats.Apply(tokenizer, spec.PromptFormat, checkpoint.Directory);
         var rowLength = spec.RowLength(checkpoint.Model.Config.ContextLength);
         var target = new UniformSource(ReadExamples(spec.Data, spec.Fields, rowLength, framing));
-        // Replay fills its exact share of the rows of every batch.
-        int replayRows = spec.Replay is { } r ? PackedBatcher.ReplayRows(spec.BatchSize, r.Fraction) : 0;
-        List<(IExampleSource, int)> parts = [(target, spec.BatchSize - replayRows)];
-        if (spec.Replay is { } replay && replayRows > 0)
-            parts.Add((new UniformSource(ReadExamples(replay.Data, new FieldMapping(), rowLength, framing)), replayRows));
+        IExampleSource source = spec.Replay is { } replay
+            ? new MixtureSource([(target, 1 - replay.Fraction), (new UniformSource(ReadExamples(replay.Data, new FieldMapping(), rowLength, framing)), replay.Fraction)])
+            : target;
         var options = new TrainingOptions
         {
             Steps = spec.Steps,
@@ -59,7 +57,7 @@ public static class CandidateTrainer
         try
         {
             FisherDiagonal Fisher(CausalLanguageModel start) => EstimateFisher(start, checkpoint, spec, rowLength, framing, cacheDirectory, stage, cancellation);
-            var (manifest, result) = TrainCopy(model, checkpoint, spec, parts, options, outputDirectory, codeVersion, key, Fisher, progress, cancellation);
+            var (manifest, result) = TrainCopy(model, checkpoint, spec, source, options, outputDirectory, codeVersion, key, Fisher, progress, cancellation);
             TrainedCandidate.Record(outputDirectory, result);
             return (new Checkpoint(model, tokenizer, manifest, checkpoint.ConfigSource, outputDirectory), result);
         }
@@ -70,13 +68,13 @@ public static class CandidateTrainer
         }
     }
 
-    private static (CheckpointManifest, TrainingResult) TrainCopy(CausalLanguageModel model, Checkpoint checkpoint, TrainSpec spec, IReadOnlyList<(IExampleSource, int)> parts,
+    private static (CheckpointManifest, TrainingResult) TrainCopy(CausalLanguageModel model, Checkpoint checkpoint, TrainSpec spec, IExampleSource source,
         TrainingOptions options, string outputDirectory, string codeVersion, string key, Func<CausalLanguageModel, FisherDiagonal> fisher,
         IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         var tokenizer = checkpoint.Tokenizer;
         using var method = TrainingMethods.Create(spec, fisher);
-        using var trainer = new Trainer(model, method, new PackedBatcher(parts, options.SequenceLength, tokenizer.Padding), options);
+        using var trainer = new Trainer(model, method, new PackedBatcher(source, options.BatchSize, options.SequenceLength, tokenizer.Padding), options);
         var result = trainer.Run(progress, cancellation);
 
         var data = new Dictionary<string, string> { ["train"] = FileHash.Sha256(spec.Data) };
@@ -95,7 +93,6 @@ public static class CandidateTrainer
                 ["sequence_length"] = options.SequenceLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["learning_rate"] = spec.LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
                 ["replay_fraction"] = (spec.Replay?.Fraction ?? 0).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-                ["replay_rows"] = parts.Skip(1).Sum(p => p.Item2).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["prompt_format"] = spec.PromptFormat.ToString().ToLowerInvariant(),
                 ["ewc_lambda"] = (spec.Ewc?.Lambda ?? 0).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
                 ["threads"] = TorchSharp.torch.get_num_threads().ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -70,36 +70,6 @@ public class TrainerTests
             Assert.True(whole.allclose(after[1][name], rtol: 1e-4, atol: 1e-6), $"{name} differs between one batch of 8 rows and two of 4");
     }
 
-    [Theory]
-    [InlineData(32, 0.75, 24)]
-    [InlineData(32, 0.15, 5)]
-    [InlineData(4, 0.1, 1)]
-    [InlineData(4, 0.99, 3)]
-    [InlineData(8, 0.0, 0)]
-    public void ReplayRows_AreTheFractionOfTheBatchRounded_KeepingARowForEachSide(int rows, double fraction, int expected) =>
-        Assert.Equal(expected, PackedBatcher.ReplayRows(rows, fraction));
-
-    [Fact]
-    public void Batcher_WithAReplayPart_GivesItExactlyItsRowsInEveryBatch()
-    {
-        var target = new UniformSource([TrainingExample.FromChat(TinyModels.Tokenizer, "t", "T")]);
-        var replay = new UniformSource([TrainingExample.FromChat(TinyModels.Tokenizer, "r", "R")]);
-        var batcher = new PackedBatcher([(target, 6), (replay, 2)], 16, TinyModels.Tokenizer.Padding);
-        var random = new Random(1);
-        for (int b = 0; b < 20; b++)
-        {
-            var (inputs, _) = batcher.Next(random);
-            var ids = inputs.data<long>().ToArray();
-            for (int row = 0; row < 8; row++)
-            {
-                var tokens = ids.Skip(row * 16).Take(16).ToList();
-                bool isReplay = tokens.Contains('r') && !tokens.Contains('t');
-                bool isTarget = tokens.Contains('t') && !tokens.Contains('r');
-                Assert.True(row < 6 ? isTarget : isReplay, $"batch {b}, row {row} holds the wrong data");
-            }
-        }
-    }
-
     [Fact]
     public void Batcher_LearnsOnlyAnswerTokens()
     {
