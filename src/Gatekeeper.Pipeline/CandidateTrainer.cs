@@ -57,8 +57,10 @@ public static class CandidateTrainer
         try
         {
             FisherDiagonal Fisher(CausalLanguageModel start) => EstimateFisher(start, checkpoint, spec, rowLength, framing, cacheDirectory, stage, cancellation);
-            var (manifest, result) = TrainCopy(model, checkpoint, spec, source, options, outputDirectory, codeVersion, key, Fisher, progress, cancellation);
+            var (manifest, result) = TrainCopy(model, checkpoint, spec, source, options, outputDirectory, codeVersion, key, Fisher, stage, progress, cancellation);
             TrainedCandidate.Record(outputDirectory, result);
+            var resume = outputDirectory.TrimEnd(Path.DirectorySeparatorChar) + ".resume";
+            if (Directory.Exists(resume)) Directory.Delete(resume, recursive: true);
             return (new Checkpoint(model, tokenizer, manifest, checkpoint.ConfigSource, outputDirectory), result);
         }
         catch
@@ -70,12 +72,32 @@ public static class CandidateTrainer
 
     private static (CheckpointManifest, TrainingResult) TrainCopy(CausalLanguageModel model, Checkpoint checkpoint, TrainSpec spec, IExampleSource source,
         TrainingOptions options, string outputDirectory, string codeVersion, string key, Func<CausalLanguageModel, FisherDiagonal> fisher,
-        IProgress<TrainingProgress>? progress, CancellationToken cancellation)
+        Action<string> stage, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         var tokenizer = checkpoint.Tokenizer;
         using var method = TrainingMethods.Create(spec, fisher);
         using var trainer = new Trainer(model, method, new PackedBatcher(source, options.BatchSize, options.SequenceLength, tokenizer.Padding), options);
-        var result = trainer.Run(progress, cancellation);
+        // An interrupted run (Ctrl-C, SIGTERM, a CI cancel) leaves its state beside the candidate; the
+        // same training started again continues from it to the weights an uninterrupted run reaches.
+        var resume = outputDirectory.TrimEnd(Path.DirectorySeparatorChar) + ".resume";
+        var resumeKey = Path.Combine(resume, "training_key");
+        if (File.Exists(resumeKey) && File.ReadAllText(resumeKey) == key)
+        {
+            trainer.LoadState(resume);
+            stage($"Resuming the interrupted training at step {trainer.Step} of {options.Steps} (state in {resume}).");
+        }
+        TrainingResult result;
+        try
+        {
+            result = trainer.Run(progress, cancellation);
+        }
+        catch (OperationCanceledException) when (trainer.Step > 0)
+        {
+            trainer.SaveState(resume);
+            File.WriteAllText(resumeKey, key);
+            stage($"Training stopped at step {trainer.Step} of {options.Steps}; its state is in {resume}, and running the gate again continues from there.");
+            throw;
+        }
 
         var data = new Dictionary<string, string> { ["train"] = FileHash.Sha256(spec.Data) };
         if (spec.Replay is not null) data["replay"] = FileHash.Sha256(spec.Replay.Data);

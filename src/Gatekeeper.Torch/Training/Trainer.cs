@@ -9,7 +9,9 @@ namespace Gatekeeper.Torch.Training;
 /// <summary>
 /// The training loop, top to bottom: batch, forward, loss, backward, clip, step, report. A method
 /// changes it only through <see cref="ITrainingMethod"/>; data mixing through the batcher's source.
-/// The run can be advanced in segments (to probe the model between them) without losing optimizer state.
+/// The run can be advanced in segments (to probe the model between them) without losing optimizer state,
+/// and its state saved at a step boundary and loaded into a fresh trainer, which then continues to
+/// the same final weights as an uninterrupted run.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
@@ -23,6 +25,7 @@ public sealed class Trainer : IDisposable
     private readonly List<(int Step, double Loss)> _losses = [];
     private readonly Stopwatch _clock = new();
     private readonly Device _device;
+    private TimeSpan _elapsedBefore;
 
     public Trainer(CausalLanguageModel model, ITrainingMethod method, PackedBatcher batches, TrainingOptions options)
     {
@@ -53,7 +56,64 @@ public sealed class Trainer : IDisposable
         return Result;
     }
 
-    public TrainingResult Result => new(_losses.ToList(), _clock.Elapsed);
+    public TrainingResult Result => new(_losses.ToList(), _elapsedBefore + _clock.Elapsed);
+
+    /// <summary>
+    /// Writes what continuing needs into <paramref name="folder"/> (replacing it): the trainable
+    /// weights, the optimizer's moments, torch's random state, the step and the loss curve.
+    /// </summary>
+    public void SaveState(string folder)
+    {
+        var staging = folder.TrimEnd(Path.DirectorySeparatorChar) + ".writing";
+        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        Directory.CreateDirectory(staging);
+        Checkpoints.SafetensorsFile.Write(Path.Combine(staging, StateWeights), _trainable.Select((p, i) => (i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture), (Tensor)p)));
+        using (var writer = new BinaryWriter(File.Create(Path.Combine(staging, StateOptimizer)))) _optimizer.save_state_dict(writer);
+        using (var rng = torch.get_rng_state()) File.WriteAllBytes(Path.Combine(staging, StateRandom), rng.bytes.ToArray());
+        var json = new System.Text.Json.Nodes.JsonObject
+        {
+            ["step"] = Step,
+            ["elapsed_seconds"] = Result.Elapsed.TotalSeconds,
+            ["losses"] = new System.Text.Json.Nodes.JsonArray([.. _losses.Select(l => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonArray(l.Step, l.Loss))]),
+        };
+        File.WriteAllText(Path.Combine(staging, StateFile), json.ToJsonString());
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        Directory.Move(staging, folder);
+    }
+
+    /// <summary>Loads a state written by <see cref="SaveState"/> into this (fresh) trainer and replays the data order up to its step.</summary>
+    public void LoadState(string folder)
+    {
+        if (Step != 0) throw new InvalidOperationException("Only a trainer that has not stepped can take a saved state.");
+        var state = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(folder, StateFile)))!;
+        int step = (int)state["step"]!;
+        var header = Checkpoints.SafetensorsHeader.Read(Path.Combine(folder, StateWeights));
+        if (header.Tensors.Count != _trainable.Count) throw new InvalidDataException($"{folder}: the saved state has {header.Tensors.Count} trainable tensors, this run {_trainable.Count}.");
+        foreach (var tensor in header.Tensors)
+            Checkpoints.SafetensorsFile.ReadInto(header, tensor, _trainable[int.Parse(tensor.Name, System.Globalization.CultureInfo.InvariantCulture)]);
+        using (var reader = new BinaryReader(File.OpenRead(Path.Combine(folder, StateOptimizer)))) _optimizer.load_state_dict(reader);
+        var rngBytes = File.ReadAllBytes(Path.Combine(folder, StateRandom));
+        using (var rng = torch.get_rng_state())
+        {
+            rngBytes.CopyTo(rng.bytes);
+            torch.set_rng_state(rng);
+        }
+        // The data order: the same draws an uninterrupted run made before this step.
+        for (int i = 0; i < step * _options.GradientAccumulation; i++)
+        {
+            var (inputs, targets) = _batches.Next(_random);
+            inputs.Dispose();
+            targets.Dispose();
+        }
+        _losses.AddRange(state["losses"]!.AsArray().Select(p => ((int)p![0]!, (double)p[1]!)));
+        _elapsedBefore = TimeSpan.FromSeconds((double)state["elapsed_seconds"]!);
+        Step = step;
+    }
+
+    private const string StateFile = "state.json";
+    private const string StateWeights = "trainable.safetensors";
+    private const string StateOptimizer = "optimizer.bin";
+    private const string StateRandom = "rng.bin";
 
     /// <summary>Trains up to <paramref name="steps"/> more steps (never past the configured total).</summary>
     public void Advance(int steps, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
