@@ -16,9 +16,7 @@ public static class ExternalTrainer
 
     public static string Run(TrainCommandSpec spec, string baseDirectory, string outputDirectory, IGateObserver observer, CancellationToken cancellation)
     {
-        var staging = outputDirectory.TrimEnd(Path.DirectorySeparatorChar) + ".writing";
-        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        Directory.CreateDirectory(staging);
+        var staging = AtomicFolder.Stage(outputDirectory);
         var log = Path.Combine(Path.GetDirectoryName(outputDirectory)!, "train.log");
         var values = new Dictionary<string, string>
         {
@@ -82,11 +80,7 @@ public static class ExternalTrainer
         if (!File.Exists(Path.Combine(staging, "config.json")) && !File.Exists(Path.Combine(staging, "adapter_config.json")))
             throw new InfrastructureException($"the training command succeeded but wrote no checkpoint into {{output}} ({staging}): it needs config.json and weights, or a PEFT adapter (adapter_config.json). {Tail(log, tail)}");
 
-        var previous = outputDirectory.TrimEnd(Path.DirectorySeparatorChar) + ".previous";
-        if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
-        if (Directory.Exists(outputDirectory)) Directory.Move(outputDirectory, previous);
-        Directory.Move(staging, outputDirectory);
-        if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
+        AtomicFolder.Commit(staging, outputDirectory);
         return outputDirectory;
     }
 

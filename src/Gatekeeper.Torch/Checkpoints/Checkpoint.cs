@@ -49,10 +49,7 @@ public sealed class Checkpoint : IDisposable
     /// </summary>
     public static CheckpointManifest Save(string directory, CausalLanguageModel model, ITokenizer tokenizer, CheckpointManifest manifest, JsonObject? configSource = null)
     {
-        directory = Path.GetFullPath(directory);
-        var staging = directory.TrimEnd(Path.DirectorySeparatorChar) + ".writing";
-        if (System.IO.Directory.Exists(staging)) System.IO.Directory.Delete(staging, recursive: true);
-        System.IO.Directory.CreateDirectory(staging);
+        var staging = AtomicFolder.Stage(directory);
 
         var configBytes = Encoding.UTF8.GetBytes(ConfigJson(model, configSource).ToJsonString(Indented));
         File.WriteAllBytes(Path.Combine(staging, ConfigFile), configBytes);
@@ -63,11 +60,7 @@ public sealed class Checkpoint : IDisposable
         var hashed = WithHashes(manifest, model.Config, FileHash.Sha256(configBytes), weights.Sha256(), TokenizerFiles.Sha256(tokenizer.Files));
         File.WriteAllText(Path.Combine(staging, CheckpointManifest.FileName), JsonSerializer.Serialize(hashed, Indented));
 
-        var previous = directory.TrimEnd(Path.DirectorySeparatorChar) + ".previous";
-        if (System.IO.Directory.Exists(previous)) System.IO.Directory.Delete(previous, recursive: true);
-        if (System.IO.Directory.Exists(directory)) System.IO.Directory.Move(directory, previous);
-        System.IO.Directory.Move(staging, directory);
-        if (System.IO.Directory.Exists(previous)) System.IO.Directory.Delete(previous, recursive: true);
+        AtomicFolder.Commit(staging, directory);
         return hashed;
     }
 

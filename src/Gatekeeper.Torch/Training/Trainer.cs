@@ -64,9 +64,7 @@ public sealed class Trainer : IDisposable
     /// </summary>
     public void SaveState(string folder)
     {
-        var staging = folder.TrimEnd(Path.DirectorySeparatorChar) + ".writing";
-        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        Directory.CreateDirectory(staging);
+        var staging = AtomicFolder.Stage(folder);
         Checkpoints.SafetensorsFile.Write(Path.Combine(staging, StateWeights), _trainable.Select((p, i) => (i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture), (Tensor)p)));
         using (var writer = new BinaryWriter(File.Create(Path.Combine(staging, StateOptimizer)))) _optimizer.save_state_dict(writer);
         using (var rng = torch.get_rng_state()) File.WriteAllBytes(Path.Combine(staging, StateRandom), rng.bytes.ToArray());
@@ -77,8 +75,7 @@ public sealed class Trainer : IDisposable
             ["losses"] = new System.Text.Json.Nodes.JsonArray([.. _losses.Select(l => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonArray(l.Step, l.Loss))]),
         };
         File.WriteAllText(Path.Combine(staging, StateFile), json.ToJsonString());
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        Directory.Move(staging, folder);
+        AtomicFolder.Commit(staging, folder);
     }
 
     /// <summary>Loads a state written by <see cref="SaveState"/> into this (fresh) trainer and replays the data order up to its step.</summary>

@@ -118,10 +118,7 @@ public static class PeftAdapter
             ["alpha_pattern"] = new JsonObject(),
             ["revision"] = null,
         };
-        directory = Path.GetFullPath(directory);
-        var staging = directory.TrimEnd(Path.DirectorySeparatorChar) + ".writing";
-        if (System.IO.Directory.Exists(staging)) System.IO.Directory.Delete(staging, recursive: true);
-        System.IO.Directory.CreateDirectory(staging);
+        var staging = AtomicFolder.Stage(directory);
         var configBytes = Encoding.UTF8.GetBytes(config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         File.WriteAllBytes(Path.Combine(staging, ConfigFile), configBytes);
         var tensors = adapters.SelectMany(a =>
@@ -140,11 +137,7 @@ public static class PeftAdapter
             ContentSha256 = ContentSha256(baseCheckpoint.Manifest.ContentSha256, adapterSha, configSha),
         };
         File.WriteAllText(Path.Combine(staging, CheckpointManifest.FileName), JsonSerializer.Serialize(hashed, new JsonSerializerOptions { WriteIndented = true }));
-        var previous = directory.TrimEnd(Path.DirectorySeparatorChar) + ".previous";
-        if (System.IO.Directory.Exists(previous)) System.IO.Directory.Delete(previous, recursive: true);
-        if (System.IO.Directory.Exists(directory)) System.IO.Directory.Move(directory, previous);
-        System.IO.Directory.Move(staging, directory);
-        if (System.IO.Directory.Exists(previous)) System.IO.Directory.Delete(previous, recursive: true);
+        AtomicFolder.Commit(staging, directory);
         return hashed;
     }
 
