@@ -29,6 +29,8 @@ public static class GatekeeperApp
             config.AddCommand<RunCommand>("run").WithDescription("Run a gate end to end: train or take a candidate, evaluate, decide, report, record.")
                 .WithExample("run", "gates/default.yaml");
             config.AddCommand<ValidateCommand>("validate").WithDescription("Check a gate spec and its data files without running a model.");
+            config.AddCommand<SweepCommand>("sweep").WithDescription("Train every mitigation method on a gate's data, gate each, and write the trade-off table and plot.")
+                .WithExample("sweep", "gates/gentle.yaml");
             config.AddCommand<InspectCommand>("inspect").WithDescription("Load a checkpoint folder as a gate would and say what it is.")
                 .WithExample("inspect", "gates/base");
             config.AddCommand<PretrainCommand>("pretrain").WithDescription("Pretrain the embedded base from a seed and write the default gates' data.");

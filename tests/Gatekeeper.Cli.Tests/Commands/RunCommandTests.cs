@@ -305,6 +305,34 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Sweep_TrainsAndGatesEachMethod_AndWritesTheTableAndPlot()
+    {
+        var spec = _workspace.Spec("sweep", GateWorkspace.TrainTenSteps, DefaultPolicy);
+
+        var (exit, output) = await Run("sweep", spec, "--methods", "full,lora", "--learning-rates", "3e-3,1e-2", "--threads", "1",
+            "--output", _workspace.Path_("sweep"), "--mlruns", _workspace.Path_("mlruns"), "--cache", _workspace.Path_("cache"));
+
+        Assert.True(exit is ExitCodes.Pass or ExitCodes.GateFailed, output);
+        Assert.Contains("Sweep 4 of 4: lora at learning rate 0.01", output);
+        var table = File.ReadAllText(_workspace.Path_("sweep/sweep.md"));
+        Assert.Equal(4, table.Split('\n').Count(l => l.StartsWith("| full", StringComparison.Ordinal) || l.StartsWith("| lora", StringComparison.Ordinal)));
+        Assert.Equal(2, table.Split('\n').Count(l => l.Contains(" * |", StringComparison.Ordinal)));   // one best rate per method
+        var svg = File.ReadAllText(_workspace.Path_("sweep/sweep.svg"));
+        Assert.StartsWith("<svg", svg);
+        Assert.Equal(4, System.Text.RegularExpressions.Regex.Matches(svg, "<circle").Count);
+        Assert.True(File.Exists(_workspace.Path_("sweep/lora-lr0.01/candidate/adapter_config.json")));
+    }
+
+    [Fact]
+    public async Task Sweep_OfReplayWithoutGeneralData_ExitsTwo()
+    {
+        var spec = _workspace.Spec("sweep-bad", GateWorkspace.TrainTenSteps, DefaultPolicy);
+        var (exit, output) = await Run("sweep", spec, "--methods", "replay", "--threads", "1", "--output", _workspace.Path_("sweep"));
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains("sweeping replay or ewc needs general data", output);
+    }
+
+    [Fact]
     public async Task Run_CudaWhereThereIsNone_ExitsThreeBeforeAnyWorkAndSaysHowToFixIt()
     {
         if (TorchSharp.torch.cuda.is_available()) return;   // the failure under test needs a machine without CUDA

@@ -1,0 +1,78 @@
+using System.ComponentModel;
+using System.Globalization;
+using Gatekeeper.Pipeline;
+using Gatekeeper.Specs;
+using Gatekeeper.Sweeps;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Gatekeeper.Cli.Commands;
+
+/// <summary>Trains every mitigation method on a gate's data and gates each, to choose one from a measured table.</summary>
+public sealed class SweepCommand : Command<SweepCommand.Settings>
+{
+    public sealed class Settings : ModelSettings
+    {
+        [CommandArgument(0, "<SPEC>")]
+        [Description("Gate spec whose train: data, steps, seed, battery and policy the sweep uses")]
+        public string Spec { get; init; } = "";
+
+        [CommandOption("--methods <LIST>")]
+        [Description("Comma-separated: full, lora, ewc, replay. Default: all four")]
+        public string? Methods { get; init; }
+
+        [CommandOption("--learning-rates <LIST>")]
+        [Description("Comma-separated learning rates, each tried with every method. Default: the spec's")]
+        public string? LearningRates { get; init; }
+
+        [CommandOption("-o|--output <DIR>")]
+        [Description("Folder for each variant's outputs, the table and the plot. Default: out/<gate>.sweep")]
+        public string? Output { get; init; }
+
+        [CommandOption("--mlruns <DIR>")]
+        [Description("MLflow file store. Default: mlruns")]
+        [DefaultValue("mlruns")]
+        public string Mlruns { get; init; } = "mlruns";
+
+        [CommandOption("--cache <DIR>")]
+        [Description("Evaluation cache. Default: .gatekeeper/cache")]
+        [DefaultValue(".gatekeeper/cache")]
+        public string Cache { get; init; } = ".gatekeeper/cache";
+
+        public override ValidationResult Validate()
+        {
+            foreach (var rate in (LearningRates ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!double.TryParse(rate, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value <= 0 || value > 1)
+                    return ValidationResult.Error($"--learning-rates: '{rate}' is not a learning rate in (0, 1].");
+            }
+            return FolderError(("--output", Output), ("--mlruns", Mlruns), ("--cache", Cache)) ?? base.Validate();
+        }
+    }
+
+    private readonly IAnsiConsole _console;
+
+    public SweepCommand(IAnsiConsole console) => _console = console;
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        settings.ApplyThreads();
+        var spec = GateSpecLoader.Load(settings.Spec);
+        spec = spec with { Compute = settings.Apply(spec.Compute) };
+        var methods = settings.Methods?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [.. SweepVariants.Methods];
+        var rates = settings.LearningRates?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToList()
+            ?? [spec.Train?.LearningRate ?? new TrainSpec { Data = "" }.LearningRate];
+        var options = new GateRunOptions { OutputDirectory = settings.Output, MlflowDirectory = settings.Mlruns, CacheDirectory = settings.Cache, CodeVersion = BuildInfo.Version };
+        var result = SweepRunner.Run(spec, methods, rates, options, new ConsoleGateObserver(_console), cancellation);
+
+        var best = SweepReport.Best(result.Rows).ToHashSet();
+        var table = new Table().AddColumns("method", "lr", "target gain", "general drop", "harmful refused", "KL", "distance", "verdict");
+        string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture);
+        foreach (var r in result.Rows)
+            table.AddRow(Markup.Escape(r.Method + (best.Contains(r) ? " *" : "")), r.LearningRate.ToString("G3", CultureInfo.InvariantCulture), F(r.TargetGain), F(r.AverageGeneralDrop),
+                F(r.HarmfulRefusedChange), F(r.Kl), F(r.ParameterDistance), Markup.Escape(r.Verdict.Headline));
+        _console.Write(table);
+        _console.MarkupLine($"Table: [link]{Markup.Escape(result.TablePath)}[/]; plot: [link]{Markup.Escape(result.PlotPath)}[/]");
+        return result.Rows.Any(r => r.Verdict.ExitCode == ExitCodes.Pass) ? ExitCodes.Pass : ExitCodes.GateFailed;
+    }
+}

@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Text;
+using Gatekeeper.Reporting;
+
+namespace Gatekeeper.Sweeps;
+
+/// <summary>
+/// The sweep's table (markdown) and its plot (a self-contained SVG): target gain against average
+/// general drop, one point per method and learning rate, with each method's best rate marked.
+/// A method's best rate is the one with the largest gain less drop.
+/// </summary>
+public static class SweepReport
+{
+    public static IReadOnlyList<SweepRow> Best(IReadOnlyList<SweepRow> rows) =>
+        [.. rows.GroupBy(r => r.Method).Select(g => g.OrderByDescending(r => Score(r)).First())];
+
+    private static double Score(SweepRow r) => (double.IsNaN(r.TargetGain) ? 0 : r.TargetGain) - r.AverageGeneralDrop;
+
+    public static string Markdown(string gate, IReadOnlyList<SweepRow> rows)
+    {
+        var best = Best(rows).ToHashSet();
+        var text = new StringBuilder();
+        text.AppendLine($"# Sweep of {MarkdownText.Escape(gate)}").AppendLine();
+        text.AppendLine("Each method trained with the gate's data, steps and seed, gated with its battery and policy. `*`: the method's best learning rate (largest target gain less average general drop).").AppendLine();
+        text.AppendLine("| method | learning rate | target gain | average general drop | harmful refused change | KL drift | parameter distance | time | verdict |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in rows)
+        {
+            text.AppendLine($"| {r.Method}{(best.Contains(r) ? " *" : "")} | {r.LearningRate.ToString("G3", CultureInfo.InvariantCulture)} | {F(r.TargetGain)} | {F(r.AverageGeneralDrop)} | {F(r.HarmfulRefusedChange)} | {F(r.Kl)} | {F(r.ParameterDistance)} | {r.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s | {MarkdownText.Escape(r.Verdict.Headline)} |");
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Target gain (up) against average general drop (right): learning against forgetting.</summary>
+    public static string Svg(string gate, IReadOnlyList<SweepRow> rows)
+    {
+        const int width = 560, height = 400, left = 60, right = 20, top = 40, bottom = 50;
+        double maxDrop = Math.Max(0.05, rows.Max(r => r.AverageGeneralDrop)) * 1.1;
+        double minGain = Math.Min(0, rows.Where(r => !double.IsNaN(r.TargetGain)).Select(r => r.TargetGain).DefaultIfEmpty(0).Min());
+        double maxGain = Math.Max(0.05, rows.Where(r => !double.IsNaN(r.TargetGain)).Select(r => r.TargetGain).DefaultIfEmpty(0).Max()) * 1.1;
+        double X(double drop) => left + (width - left - right) * Math.Clamp(drop, 0, maxDrop) / maxDrop;
+        double Y(double gain) => height - bottom - (height - top - bottom) * (gain - minGain) / (maxGain - minGain);
+        string N(double v) => v.ToString("F1", CultureInfo.InvariantCulture);
+        var best = Best(rows).ToHashSet();
+        var svg = new StringBuilder();
+        svg.AppendLine($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"title desc\" font-family=\"sans-serif\" font-size=\"12\">");
+        svg.AppendLine($"<title id=\"title\">Sweep of {Escape(gate)}: target gain against average general drop</title>");
+        svg.AppendLine($"<desc id=\"desc\">{Escape(string.Join("; ", rows.Select(r => $"{r.Method} at {r.LearningRate.ToString("G3", CultureInfo.InvariantCulture)}: gain {F(r.TargetGain)}, drop {F(r.AverageGeneralDrop)}")))}</desc>");
+        svg.AppendLine($"<rect x=\"0\" y=\"0\" width=\"{width}\" height=\"{height}\" fill=\"white\"/>");
+        svg.AppendLine($"<line x1=\"{left}\" y1=\"{height - bottom}\" x2=\"{width - right}\" y2=\"{height - bottom}\" stroke=\"black\"/>");
+        svg.AppendLine($"<line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{height - bottom}\" stroke=\"black\"/>");
+        svg.AppendLine($"<text x=\"{(left + width - right) / 2}\" y=\"{height - 15}\" text-anchor=\"middle\">average general drop (forgetting) → {N(maxDrop * 100)}%</text>");
+        svg.AppendLine($"<text x=\"15\" y=\"{(top + height - bottom) / 2}\" text-anchor=\"middle\" transform=\"rotate(-90 15 {(top + height - bottom) / 2})\">target gain (learning)</text>");
+        foreach (var r in rows.Where(r => !double.IsNaN(r.TargetGain)))
+        {
+            string fill = best.Contains(r) ? "#1f77b4" : "white";
+            svg.AppendLine($"<circle cx=\"{N(X(r.AverageGeneralDrop))}\" cy=\"{N(Y(r.TargetGain))}\" r=\"6\" fill=\"{fill}\" stroke=\"#1f77b4\" stroke-width=\"2\"/>");
+            svg.AppendLine($"<text x=\"{N(X(r.AverageGeneralDrop) + 9)}\" y=\"{N(Y(r.TargetGain) + 4)}\">{Escape(r.Method)} {r.LearningRate.ToString("G2", CultureInfo.InvariantCulture)}</text>");
+        }
+        svg.AppendLine("</svg>");
+        return svg.ToString();
+    }
+
+    private static string F(double value) => double.IsNaN(value) ? "n/a" : value.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture);
+
+    private static string Escape(string text) => System.Security.SecurityElement.Escape(text) ?? "";
+}

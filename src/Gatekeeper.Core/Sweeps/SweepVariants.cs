@@ -1,0 +1,44 @@
+using System.Globalization;
+using Gatekeeper.Specs;
+
+namespace Gatekeeper.Sweeps;
+
+/// <summary>
+/// The gates a sweep runs: the spec's own training, data, steps and seed with each method in turn,
+/// at each learning rate asked for; the battery and policy unchanged. <c>replay</c> is full
+/// fine-tuning with the spec's replay; <c>ewc</c> takes its Fisher from the replay data unless the
+/// spec gives EWC settings of its own.
+/// </summary>
+public static class SweepVariants
+{
+    public static readonly IReadOnlyList<string> Methods = ["full", "lora", "ewc", "replay"];
+
+    public static IReadOnlyList<(string Method, double LearningRate, GateSpec Spec)> For(GateSpec spec, IReadOnlyList<string> methods, IReadOnlyList<double> learningRates)
+    {
+        if (spec.Train is not { } train)
+            throw new BadInputException(spec.SourceFile, null, "a sweep trains candidates: the spec needs a train: section for the built-in trainer (not a command or a candidate).");
+        var unknown = methods.Where(m => !Methods.Contains(m)).ToList();
+        if (unknown.Count > 0)
+            throw new BadInputException("--methods", null, $"'{string.Join(", ", unknown)}' is not a sweep method; use any of {string.Join(", ", Methods)}.");
+        var generalData = train.Replay?.Data ?? train.Ewc?.FisherData;
+        if (generalData is null && methods.Any(m => m is "replay" or "ewc"))
+            throw new BadInputException(spec.SourceFile, null, "sweeping replay or ewc needs general data: give train.replay (data and fraction) in the spec.");
+        var variants = new List<(string, double, GateSpec)>();
+        foreach (var rate in learningRates)
+        {
+            foreach (var method in methods)
+            {
+                var trained = method switch
+                {
+                    "full" => train with { Method = "full", Lora = null, Ewc = null, Replay = null },
+                    "lora" => train with { Method = "lora", Lora = train.Lora ?? new LoraSpec(), Ewc = null, Replay = null },
+                    "ewc" => train with { Method = "ewc", Lora = null, Ewc = train.Ewc ?? new EwcSpec { FisherData = generalData! }, Replay = null },
+                    _ => train with { Method = "full", Lora = null, Ewc = null, Replay = train.Replay ?? new ReplaySpec { Data = generalData! } },
+                };
+                var name = $"{spec.Name}.sweep.{method}.lr{rate.ToString("0.#####E+0", CultureInfo.InvariantCulture)}";
+                variants.Add((method, rate, spec with { Name = name, Train = trained with { LearningRate = rate } }));
+            }
+        }
+        return variants;
+    }
+}

@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using Gatekeeper.Specs;
+using Gatekeeper.Sweeps;
+
+namespace Gatekeeper.Pipeline;
+
+/// <summary>
+/// Trains and gates every method of a sweep in turn, with the gate's battery and policy, and
+/// writes the table and the plot. Each variant is a whole gate run with its own output folder and
+/// MLflow experiment, so any one can be opened or rerun alone; reruns reuse trained candidates.
+/// </summary>
+public static class SweepRunner
+{
+    public sealed record Result(IReadOnlyList<SweepRow> Rows, string TablePath, string PlotPath);
+
+    public static Result Run(GateSpec spec, IReadOnlyList<string> methods, IReadOnlyList<double> learningRates, GateRunOptions options,
+        IGateObserver observer, CancellationToken cancellation = default)
+    {
+        var variants = SweepVariants.For(spec, methods, learningRates);
+        var folder = Path.GetFullPath(options.OutputDirectory ?? Path.Combine("out", spec.Name + ".sweep"));
+        Directory.CreateDirectory(folder);
+        var rows = new List<SweepRow>();
+        for (int i = 0; i < variants.Count; i++)
+        {
+            var (method, rate, variant) = variants[i];
+            observer.Stage($"Sweep {i + 1} of {variants.Count}: {method} at learning rate {rate:G3}.");
+            var clock = Stopwatch.StartNew();
+            var run = GateRunner.Run(variant, options with { OutputDirectory = Path.Combine(folder, $"{method}-lr{rate:G3}") }, observer, cancellation);
+            rows.Add(new SweepRow(method, rate, run.Verdict, clock.Elapsed));
+            observer.Stage($"Sweep {i + 1} of {variants.Count}: {method} at {rate:G3}: {run.Verdict.Headline}.");
+        }
+        var table = Path.Combine(folder, "sweep.md");
+        var plot = Path.Combine(folder, "sweep.svg");
+        AtomicFile.WriteAllText(table, SweepReport.Markdown(spec.Name, rows));
+        AtomicFile.WriteAllText(plot, SweepReport.Svg(spec.Name, rows));
+        return new Result(rows, table, plot);
+    }
+}
