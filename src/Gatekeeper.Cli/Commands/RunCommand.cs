@@ -10,7 +10,7 @@ namespace Gatekeeper.Cli.Commands;
 /// <summary>Runs a whole gate: fine-tune (or take) a candidate, evaluate, decide, report, record.</summary>
 public sealed class RunCommand : Command<RunCommand.Settings>
 {
-    public sealed class Settings : ModelSettings
+    public sealed class Settings : GateSettings
     {
         [CommandArgument(0, "<SPEC>")]
         [Description("Gate spec, e.g. gates/default.yaml")]
@@ -24,22 +24,12 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         [Description("Folder for the candidate, outcomes and report. Default: out/<gate name>")]
         public string? Output { get; init; }
 
-        [CommandOption("--mlruns <DIR>")]
-        [Description("MLflow file store. Default: mlruns")]
-        [DefaultValue("mlruns")]
-        public string Mlruns { get; init; } = "mlruns";
-
-        [CommandOption("--cache <DIR>")]
-        [Description("Evaluation cache. Default: .gatekeeper/cache")]
-        [DefaultValue(".gatekeeper/cache")]
-        public string Cache { get; init; } = ".gatekeeper/cache";
-
         [CommandOption("--tag <KEY=VALUE>")]
         [Description("Tag for the MLflow run (repeatable), e.g. --tag pr=42 --tag trigger=nightly")]
         public string[] Tags { get; init; } = [];
 
         public override ValidationResult Validate() =>
-            FolderError(("--output", Output), ("--mlruns", Mlruns), ("--cache", Cache)) ?? base.Validate();
+            FolderError(("--output", Output)) ?? base.Validate();
     }
 
     private readonly IAnsiConsole _console;
@@ -58,14 +48,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         }
         spec = spec with { Compute = settings.Apply(spec.Compute) };
         _console.MarkupLine($"[bold]Gate {Markup.Escape(spec.Name)}[/] ({Markup.Escape(settings.Spec)}), {spec.Compute.Device}, {spec.Compute.DType}, {TorchSharp.torch.get_num_threads()} threads.");
-        var options = new GateRunOptions
-        {
-            OutputDirectory = settings.Output,
-            MlflowDirectory = settings.Mlruns,
-            CacheDirectory = settings.Cache,
-            CodeVersion = BuildInfo.Version,
-            Tags = ParseTags(settings.Tags),
-        };
+        var options = settings.RunOptions(settings.Output, ParseTags(settings.Tags));
         var run = GateRunner.Run(spec, options, new ConsoleGateObserver(_console), cancellation);
         VerdictTable.Write(_console, run.Verdict);
         _console.MarkupLine($"Report: [link]{Markup.Escape(run.ReportPath)}[/]");

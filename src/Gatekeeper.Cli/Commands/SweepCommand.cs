@@ -11,7 +11,7 @@ namespace Gatekeeper.Cli.Commands;
 /// <summary>Trains every mitigation method on a gate's data and gates each, to choose one from a measured table.</summary>
 public sealed class SweepCommand : Command<SweepCommand.Settings>
 {
-    public sealed class Settings : ModelSettings
+    public sealed class Settings : GateSettings
     {
         [CommandArgument(0, "<SPEC>")]
         [Description("Gate spec whose train: data, steps, seed, battery and policy the sweep uses")]
@@ -29,16 +29,6 @@ public sealed class SweepCommand : Command<SweepCommand.Settings>
         [Description("Folder for each variant's outputs, the table and the plot. Default: out/<gate>.sweep")]
         public string? Output { get; init; }
 
-        [CommandOption("--mlruns <DIR>")]
-        [Description("MLflow file store. Default: mlruns")]
-        [DefaultValue("mlruns")]
-        public string Mlruns { get; init; } = "mlruns";
-
-        [CommandOption("--cache <DIR>")]
-        [Description("Evaluation cache. Default: .gatekeeper/cache")]
-        [DefaultValue(".gatekeeper/cache")]
-        public string Cache { get; init; } = ".gatekeeper/cache";
-
         public override ValidationResult Validate()
         {
             foreach (var rate in (LearningRates ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
@@ -46,7 +36,7 @@ public sealed class SweepCommand : Command<SweepCommand.Settings>
                 if (!double.TryParse(rate, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value <= 0 || value > 1)
                     return ValidationResult.Error($"--learning-rates: '{rate}' is not a learning rate in (0, 1].");
             }
-            return FolderError(("--output", Output), ("--mlruns", Mlruns), ("--cache", Cache)) ?? base.Validate();
+            return FolderError(("--output", Output)) ?? base.Validate();
         }
     }
 
@@ -62,7 +52,7 @@ public sealed class SweepCommand : Command<SweepCommand.Settings>
         var methods = settings.Methods?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [.. SweepVariants.Methods];
         var rates = settings.LearningRates?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToList()
             ?? [spec.Train?.LearningRate ?? new TrainSpec { Data = "" }.LearningRate];
-        var options = new GateRunOptions { OutputDirectory = settings.Output, MlflowDirectory = settings.Mlruns, CacheDirectory = settings.Cache, CodeVersion = BuildInfo.Version };
+        var options = settings.RunOptions(settings.Output);
         var result = SweepRunner.Run(spec, methods, rates, options, new ConsoleGateObserver(_console), cancellation);
 
         var best = SweepReport.Best(result.Rows).ToHashSet();
