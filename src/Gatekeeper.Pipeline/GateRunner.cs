@@ -76,7 +76,7 @@ public static class GateRunner
                 Base = new ModelInfo("base", baseSha, baseMethod),
                 Candidate = new ModelInfo("candidate", candidateSha, candidateMethod),
                 Training = training is { } tr ? new TrainingInfo(spec.Train!.Method, spec.Train.Steps, spec.Train.LearningRate, spec.Train.BatchSize,
-                    spec.Train.Replay?.Fraction, tr.Result.FinalLoss, tr.Result.Elapsed) : null,
+                    spec.Train.Replay?.Fraction, tr.Result.FinalLoss, tr.Result.Elapsed) { TrainableParameters = tr.Result.TrainableParameters } : null,
                 Examples = Examples(verdict, baseResult, candidateResult),
                 MlflowRun = $"run {recorder.ParentRunId} in {recorder.Location}",
                 Elapsed = clock.Elapsed,

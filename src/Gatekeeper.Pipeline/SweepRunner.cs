@@ -24,9 +24,14 @@ public static class SweepRunner
         {
             var (method, rate, variant) = variants[i];
             observer.Stage($"Sweep {i + 1} of {variants.Count}: {method} at learning rate {rate:G3}.");
+            bool measured = ProcessMemory.ResetPeak();
             var clock = Stopwatch.StartNew();
             var run = GateRunner.Run(variant, options with { OutputDirectory = Path.Combine(folder, $"{method}-lr{rate:G3}") }, observer, cancellation);
-            rows.Add(new SweepRow(method, rate, run.Verdict, clock.Elapsed));
+            rows.Add(new SweepRow(method, rate, run.Verdict, clock.Elapsed)
+            {
+                TrainableParameters = run.Report.Training?.TrainableParameters,
+                PeakBytes = measured ? ProcessMemory.PeakBytes() : null,
+            });
             observer.Stage($"Sweep {i + 1} of {variants.Count}: {method} at {rate:G3}: {run.Verdict.Headline}.");
         }
         var table = Path.Combine(folder, "sweep.md");

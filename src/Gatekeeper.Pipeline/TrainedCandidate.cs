@@ -61,6 +61,7 @@ public static class TrainedCandidate
         {
             ["loss_by_step"] = new JsonArray([.. result.LossByStep.Select(l => (JsonNode)new JsonArray(l.Step, l.Loss))]),
             ["elapsed_seconds"] = result.Elapsed.TotalSeconds,
+            ["trainable_parameters"] = result.TrainableParameters,
         };
         AtomicFile.WriteAllText(Path.Combine(directory, ResultFile), json.ToJsonString());
     }
@@ -69,6 +70,6 @@ public static class TrainedCandidate
     {
         var json = JsonNode.Parse(File.ReadAllText(path))!;
         var losses = json["loss_by_step"]!.AsArray().Select(p => ((int)p![0]!, (double)p[1]!)).ToList();
-        return new TrainingResult(losses, TimeSpan.FromSeconds((double)json["elapsed_seconds"]!));
+        return new TrainingResult(losses, TimeSpan.FromSeconds((double)json["elapsed_seconds"]!)) { TrainableParameters = (long?)json["trainable_parameters"] ?? 0 };
     }
 }

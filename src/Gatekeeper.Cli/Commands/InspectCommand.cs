@@ -47,19 +47,9 @@ public sealed class InspectCommand : Command<InspectCommand.Settings>
         Row("weights sha256", weightsSha);
         Row("config sha256", configSha);
         Row("load time", $"{elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
-        if (PeakResidentBytes() is { } peak) Row("peak memory", $"{peak / (double)(1L << 30):F2} GiB resident (this process, so far)");
+        if (Gatekeeper.Pipeline.ProcessMemory.PeakBytes() is { } peak) Row("peak memory", $"{peak / (double)(1L << 30):F2} GiB resident (this process, so far)");
         _console.MarkupLine($"[green]OK[/] {Markup.Escape(settings.Checkpoint)}");
         _console.Write(table);
         return ExitCodes.Pass;
-    }
-
-    /// <summary>The process's peak resident set (VmHWM) on Linux; null elsewhere.</summary>
-    private static long? PeakResidentBytes()
-    {
-        const string status = "/proc/self/status";
-        if (!File.Exists(status)) return null;
-        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        var kilobytes = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1);
-        return long.TryParse(kilobytes, NumberStyles.Integer, CultureInfo.InvariantCulture, out long kb) ? kb * 1024 : null;
     }
 }

@@ -25,7 +25,11 @@ public sealed record ReportModel
 public sealed record ModelInfo(string Label, string ContentSha256, string Method);
 
 /// <summary>How the candidate was trained.</summary>
-public sealed record TrainingInfo(string Method, int Steps, double LearningRate, int BatchSize, double? ReplayFraction, double FinalLoss, TimeSpan Elapsed);
+public sealed record TrainingInfo(string Method, int Steps, double LearningRate, int BatchSize, double? ReplayFraction, double FinalLoss, TimeSpan Elapsed)
+{
+    /// <summary>Parameters the optimizer updated; null when unknown.</summary>
+    public long? TrainableParameters { get; init; }
+}
 
 /// <summary>One item that regressed, for a human to look at.</summary>
 public sealed record RegressionExample(string Check, string Prompt, string Expected, string BaseOutput, string CandidateOutput);

@@ -22,11 +22,14 @@ public static class SweepReport
         var text = new StringBuilder();
         text.AppendLine($"# Sweep of {MarkdownText.Escape(gate)}").AppendLine();
         text.AppendLine("Each method trained with the gate's data, steps and seed, gated with its battery and policy. `*`: the method's best learning rate (largest target gain less average general drop).").AppendLine();
-        text.AppendLine("| method | learning rate | target gain | average general drop | harmful refused change | KL drift | parameter distance | time | verdict |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        text.AppendLine("| method | learning rate | target gain | average general drop | relative drop, general | relative drop, safety | harmful refused change | KL drift | parameter distance | trainable parameters | time | peak memory | verdict |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in rows)
         {
-            text.AppendLine($"| {r.Method}{(best.Contains(r) ? " *" : "")} | {r.LearningRate.ToString("G3", CultureInfo.InvariantCulture)} | {F(r.TargetGain)} | {F(r.AverageGeneralDrop)} | {F(r.HarmfulRefusedChange)} | {F(r.Kl)} | {F(r.ParameterDistance)} | {r.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s | {MarkdownText.Escape(r.Verdict.Headline)} |");
+            text.AppendLine($"| {r.Method}{(best.Contains(r) ? " *" : "")} | {r.LearningRate.ToString("G3", CultureInfo.InvariantCulture)} | {F(r.TargetGain)} | {F(r.AverageGeneralDrop)} | " +
+                $"{F(r.RelativeDrop(Specs.TaskCategory.General))} | {F(r.RelativeDrop(Specs.TaskCategory.Safety))} | {F(r.HarmfulRefusedChange)} | {F(r.Kl)} | {F(r.ParameterDistance)} | " +
+                $"{(r.TrainableParameters is { } p ? p.ToString("N0", CultureInfo.InvariantCulture) : "n/a")} | {r.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s | " +
+                $"{(r.PeakBytes is { } m ? (m / (double)(1L << 30)).ToString("F2", CultureInfo.InvariantCulture) + " GiB" : "n/a")} | {MarkdownText.Escape(r.Verdict.Headline)} |");
         }
         return text.ToString();
     }

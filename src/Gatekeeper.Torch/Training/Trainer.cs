@@ -56,7 +56,7 @@ public sealed class Trainer : IDisposable
         return Result;
     }
 
-    public TrainingResult Result => new(_losses.ToList(), _elapsedBefore + _clock.Elapsed);
+    public TrainingResult Result => new(_losses.ToList(), _elapsedBefore + _clock.Elapsed) { TrainableParameters = _trainable.Sum(p => p.numel()) };
 
     /// <summary>
     /// Writes what continuing needs into <paramref name="folder"/> (replacing it): the trainable

@@ -317,6 +317,9 @@ public sealed class RunCommandTests : IDisposable
         var table = File.ReadAllText(_workspace.Path_("sweep/sweep.md"));
         Assert.Equal(4, table.Split('\n').Count(l => l.StartsWith("| full", StringComparison.Ordinal) || l.StartsWith("| lora", StringComparison.Ordinal)));
         Assert.Equal(2, table.Split('\n').Count(l => l.Contains(" * |", StringComparison.Ordinal)));   // one best rate per method
+        long Trainable(string method) => long.Parse(table.Split('\n').First(l => l.StartsWith("| " + method, StringComparison.Ordinal)).Split('|')[10].Trim().Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(Trainable("lora") < Trainable("full") / 4, $"LoRA trains {Trainable("lora")} parameters, full fine-tuning {Trainable("full")}");
+        Assert.Contains("GiB |", table);
         var svg = File.ReadAllText(_workspace.Path_("sweep/sweep.svg"));
         Assert.StartsWith("<svg", svg);
         Assert.Equal(4, System.Text.RegularExpressions.Regex.Matches(svg, "<circle").Count);
