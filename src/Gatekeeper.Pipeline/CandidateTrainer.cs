@@ -42,7 +42,7 @@ public static class CandidateTrainer
         {
             Steps = spec.Steps,
             BatchSize = spec.BatchSize,
-            SequenceLength = spec.RowLength(checkpoint.Model.Config.ContextLength),
+            SequenceLength = rowLength,
             LearningRate = spec.LearningRate,
             WarmupSteps = spec.WarmupSteps,
             FinalLearningRateFraction = spec.Schedule == LearningRateShape.Cosine ? spec.MinLearningRateFraction : 1.0,
@@ -59,8 +59,7 @@ public static class CandidateTrainer
             FisherDiagonal Fisher(CausalLanguageModel start) => EstimateFisher(start, checkpoint, spec, rowLength, framing, cacheDirectory, stage, cancellation);
             var (manifest, result) = TrainCopy(model, checkpoint, spec, source, options, outputDirectory, codeVersion, key, Fisher, stage, progress, cancellation);
             TrainedCandidate.Record(outputDirectory, result);
-            var resume = outputDirectory.TrimEnd(Path.DirectorySeparatorChar) + ".resume";
-            if (Directory.Exists(resume)) Directory.Delete(resume, recursive: true);
+            if (Directory.Exists(ResumeFolder(outputDirectory))) Directory.Delete(ResumeFolder(outputDirectory), recursive: true);
             return (new Checkpoint(model, tokenizer, manifest, checkpoint.ConfigSource, outputDirectory), result);
         }
         catch
@@ -79,7 +78,7 @@ public static class CandidateTrainer
         using var trainer = new Trainer(model, method, new PackedBatcher(source, options.BatchSize, options.SequenceLength, tokenizer.Padding), options);
         // An interrupted run (Ctrl-C, SIGTERM, a CI cancel) leaves its state beside the candidate; the
         // same training started again continues from it to the weights an uninterrupted run reaches.
-        var resume = outputDirectory.TrimEnd(Path.DirectorySeparatorChar) + ".resume";
+        var resume = ResumeFolder(outputDirectory);
         var resumeKey = Path.Combine(resume, "training_key");
         if (File.Exists(resumeKey) && File.ReadAllText(resumeKey) == key)
         {
@@ -124,6 +123,8 @@ public static class CandidateTrainer
         return (method.Save(outputDirectory, model, checkpoint, manifest), result);
     }
 
+    /// <summary>Where an interrupted training of this candidate keeps its state.</summary>
+    private static string ResumeFolder(string outputDirectory) => outputDirectory.TrimEnd(Path.DirectorySeparatorChar) + ".resume";
 
     /// <summary>The base's Fisher diagonal on the EWC data, from the cache when the base, data and settings are unchanged.</summary>
     private static FisherDiagonal EstimateFisher(CausalLanguageModel model, Checkpoint checkpoint, TrainSpec spec, int rowLength, ITokenizer framing,

@@ -163,8 +163,6 @@ public sealed class Checkpoint : IDisposable
         };
     }
 
-    public static string Sha256(byte[] bytes) => FileHash.Sha256(bytes);
-
     private static T ParseJson<T>(string path, byte[] bytes, Func<JsonNode, T> read)
     {
         try

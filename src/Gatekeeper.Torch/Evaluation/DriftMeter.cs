@@ -19,6 +19,7 @@ public static class DriftMeter
         baseModel.eval();
         candidate.eval();
         var result = new double[texts.Count];
+        var device = baseModel.Device;
         using var noGrad = torch.no_grad();
         for (int i = 0; i < texts.Count; i++)
         {
@@ -26,7 +27,7 @@ public static class DriftMeter
             var ids = tokenizer.Encode(texts[i]);
             if (ids.Length > baseModel.Config.ContextLength) ids = ids[..baseModel.Config.ContextLength];
             if (ids.Length == 0) continue;
-            var input = torch.tensor(ids.Select(id => (long)id).ToArray(), [1, ids.Length], device: baseModel.Device);   // (1, T)
+            var input = torch.tensor(ids.Select(id => (long)id).ToArray(), [1, ids.Length], device: device);   // (1, T)
             var logBase = nn.functional.log_softmax(baseModel.call(input).to(ScalarType.Float32), dim: 2);                       // (1, T, vocab)
             var logCandidate = nn.functional.log_softmax(candidate.call(input).to(ScalarType.Float32), dim: 2);                  // (1, T, vocab)
             var perPosition = (logBase.exp() * (logBase - logCandidate)).sum(dim: 2);                      // (1, T)

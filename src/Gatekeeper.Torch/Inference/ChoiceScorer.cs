@@ -13,11 +13,13 @@ public sealed class ChoiceScorer
 {
     private readonly CausalLanguageModel _model;
     private readonly ITokenizer _tokenizer;
+    private readonly Device _device;
 
     public ChoiceScorer(CausalLanguageModel model, ITokenizer tokenizer)
     {
         _model = model;
         _tokenizer = tokenizer;
+        _device = model.Device;
     }
 
     public double[] LogLikelihoods(string prompt, IReadOnlyList<string> choices)
@@ -37,7 +39,7 @@ public sealed class ChoiceScorer
         _model.eval();
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var logits = _model.call(torch.tensor(inputs, [rows.Count, length], device: _model.Device));   // (C, T, vocab)
+        var logits = _model.call(torch.tensor(inputs, [rows.Count, length], device: _device));   // (C, T, vocab)
         var logProbs = nn.functional.log_softmax(logits.to(ScalarType.Float32), dim: 2).cpu();       // (C, T, vocab)
         var scores = new double[rows.Count];
         for (int r = 0; r < rows.Count; r++)

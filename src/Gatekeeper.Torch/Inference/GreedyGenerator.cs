@@ -13,11 +13,13 @@ public sealed class GreedyGenerator
 {
     private readonly CausalLanguageModel _model;
     private readonly ITokenizer _tokenizer;
+    private readonly Device _device;
 
     public GreedyGenerator(CausalLanguageModel model, ITokenizer tokenizer)
     {
         _model = model;
         _tokenizer = tokenizer;
+        _device = model.Device;
     }
 
     /// <summary>The model's answer to a chat prompt, decoded to text.</summary>
@@ -32,7 +34,7 @@ public sealed class GreedyGenerator
         using var noGrad = torch.no_grad();
         using var cache = _model.NewCache();
         using var scope = torch.NewDisposeScope();
-        var input = torch.tensor(promptIds.Select(i => (long)i).ToArray(), [1, promptIds.Length], device: _model.Device);   // (1, T)
+        var input = torch.tensor(promptIds.Select(i => (long)i).ToArray(), [1, promptIds.Length], device: _device);   // (1, T)
         for (int step = 0; step < maxNewTokens && cache.Length + input.shape[1] <= context; step++)
         {
             using var stepScope = torch.NewDisposeScope();
@@ -40,7 +42,7 @@ public sealed class GreedyGenerator
             int next = (int)logits[0, -1].argmax().item<long>();
             if (_tokenizer.Stops(next)) break;
             produced.Add(next);
-            input = torch.tensor(new long[] { next }, [1, 1], device: _model.Device).MoveToOuterDisposeScope();
+            input = torch.tensor(new long[] { next }, [1, 1], device: _device).MoveToOuterDisposeScope();
         }
         return _tokenizer.Decode(produced);
     }

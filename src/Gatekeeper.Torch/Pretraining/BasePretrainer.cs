@@ -72,6 +72,6 @@ public static class BasePretrainer
     private static string CorpusFingerprint(CapabilityCorpus corpus)
     {
         var text = string.Join("\n", corpus.All.Select(i => $"{i.Id}\t{i.Split}\t{i.Prompt}\t{i.Answer}"));
-        return Checkpoint.Sha256(System.Text.Encoding.UTF8.GetBytes(text));
+        return FileHash.Sha256(System.Text.Encoding.UTF8.GetBytes(text));
     }
 }
