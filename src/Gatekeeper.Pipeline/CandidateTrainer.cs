@@ -17,15 +17,15 @@ public static class CandidateTrainer
     /// <param name="checkpoint">The base; left as it was.</param>
     /// <param name="spec">The spec's train section.</param>
     /// <param name="outputDirectory">Where the candidate is written.</param>
-    /// <param name="cacheDirectory">Where estimates worth keeping (an EWC Fisher) are cached.</param>
-    /// <param name="codeVersion">Recorded in the manifest.</param>
+    /// <param name="options">The cache (for an EWC Fisher), the code version and the training's thread count.</param>
     /// <param name="stage">Told what is happening before training starts.</param>
     /// <param name="progress">Training progress.</param>
     /// <param name="cancellation">Stops training at its next step.</param>
-    public static (Checkpoint Candidate, TrainingResult Result) Train(Checkpoint checkpoint, TrainSpec spec, string outputDirectory, string cacheDirectory,
-        string codeVersion, Action<string> stage, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
+    public static (Checkpoint Candidate, TrainingResult Result) Train(Checkpoint checkpoint, TrainSpec spec, string outputDirectory, GateRunOptions options,
+        Action<string> stage, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
-        var key = TrainedCandidate.Key(checkpoint, spec, codeVersion);
+        var (cacheDirectory, codeVersion) = (options.CacheDirectory, options.CodeVersion);
+        var key = TrainedCandidate.Key(checkpoint, spec, codeVersion, options.TrainingThreads);
         if (TrainedCandidate.TryReuse(outputDirectory, key, checkpoint) is { } reused)
         {
             stage($"Reusing the candidate trained before in {outputDirectory}: the base, training spec, data, code and threads are unchanged.");
@@ -35,10 +35,10 @@ public static class CandidateTrainer
         var framing = PromptFormats.Apply(tokenizer, spec.PromptFormat, checkpoint.Directory);
         var rowLength = spec.RowLength(checkpoint.Model.Config.ContextLength);
         var target = new UniformSource(ReadExamples(spec.Data, spec.Fields, rowLength, framing));
-        IExampleSource source = spec.Replay is { } replay
-            ? new MixtureSource([(target, 1 - replay.Fraction), (new UniformSource(ReadExamples(replay.Data, new FieldMapping(), rowLength, framing)), replay.Fraction)])
-            : target;
-        var options = new TrainingOptions
+        var batches = spec.Replay is { } replay
+            ? new PackedBatcher(target, new UniformSource(ReadExamples(replay.Data, new FieldMapping(), rowLength, framing)), replay.Fraction, spec.BatchSize, rowLength, tokenizer.Padding)
+            : new PackedBatcher(target, spec.BatchSize, rowLength, tokenizer.Padding);
+        var training = new TrainingOptions
         {
             Steps = spec.Steps,
             BatchSize = spec.BatchSize,
@@ -52,12 +52,13 @@ public static class CandidateTrainer
             Seed = spec.Seed,
             ReportEvery = Math.Max(1, Math.Min(25, spec.Steps / 10)),
         };
+        using var threads = Torch.Compute.TorchThreads.Use(options.TrainingThreads);
         var model = Torch.Compute.ComputeTarget.Of(checkpoint.Model).Copy(checkpoint.Model);
         TorchSharp.torch.manual_seed(spec.Seed);
         try
         {
             FisherDiagonal Fisher(CausalLanguageModel start) => EstimateFisher(start, checkpoint, spec, rowLength, framing, cacheDirectory, stage, cancellation);
-            var (manifest, result) = TrainCopy(model, checkpoint, spec, source, options, outputDirectory, codeVersion, key, Fisher, stage, progress, cancellation);
+            var (manifest, result) = TrainCopy(model, checkpoint, spec, batches, training, outputDirectory, codeVersion, key, Fisher, stage, progress, cancellation);
             TrainedCandidate.Record(outputDirectory, result);
             if (Directory.Exists(ResumeFolder(outputDirectory))) Directory.Delete(ResumeFolder(outputDirectory), recursive: true);
             return (new Checkpoint(model, tokenizer, manifest, checkpoint.ConfigSource, outputDirectory), result);
@@ -69,13 +70,12 @@ public static class CandidateTrainer
         }
     }
 
-    private static (CheckpointManifest, TrainingResult) TrainCopy(CausalLanguageModel model, Checkpoint checkpoint, TrainSpec spec, IExampleSource source,
+    private static (CheckpointManifest, TrainingResult) TrainCopy(CausalLanguageModel model, Checkpoint checkpoint, TrainSpec spec, PackedBatcher batches,
         TrainingOptions options, string outputDirectory, string codeVersion, string key, Func<CausalLanguageModel, FisherDiagonal> fisher,
         Action<string> stage, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
-        var tokenizer = checkpoint.Tokenizer;
         using var method = TrainingMethods.Create(spec, fisher);
-        using var trainer = new Trainer(model, method, new PackedBatcher(source, options.BatchSize, options.SequenceLength, tokenizer.Padding), options);
+        using var trainer = new Trainer(model, method, batches, options);
         // An interrupted run (Ctrl-C, SIGTERM, a CI cancel) leaves its state beside the candidate; the
         // same training started again continues from it to the weights an uninterrupted run reaches.
         var resume = ResumeFolder(outputDirectory);
@@ -126,21 +126,78 @@ public static class CandidateTrainer
     /// <summary>Where an interrupted training of this candidate keeps its state.</summary>
     private static string ResumeFolder(string outputDirectory) => outputDirectory.TrimEnd(Path.DirectorySeparatorChar) + ".resume";
 
-    /// <summary>The base's Fisher diagonal on the EWC data, from the cache when the base, data and settings are unchanged.</summary>
+    /// <summary>
+    /// The Fisher diagonal of EWC's penalty: the base's on the EWC data and, for online EWC, each
+    /// earlier fine-tune's on its own data, decayed by age. Each comes from the cache when its model,
+    /// data and settings are unchanged.
+    /// </summary>
     private static FisherDiagonal EstimateFisher(CausalLanguageModel model, Checkpoint checkpoint, TrainSpec spec, int rowLength, ITokenizer framing,
         string cacheDirectory, Action<string> stage, CancellationToken cancellation)
     {
         var ewc = spec.Ewc!;
+        var fisher = CachedFisher("the base's", model, checkpoint.Manifest.ContentSha256, ewc.FisherData, spec, rowLength, framing, cacheDirectory, stage, cancellation);
+        if (ewc.OnlineDecay is not { } decay) return fisher;
+        try
+        {
+            for (int k = 0; k < ewc.Chain.Count; k++)
+            {
+                var earlier = ewc.Chain[k];
+                double weight = Math.Pow(decay, ewc.Chain.Count - 1 - k);   // the newest fine-tune counts fully
+                Checkpoint step;
+                try
+                {
+                    step = Checkpoint.Load(earlier.Checkpoint, Torch.Compute.ComputeTarget.Of(model), fallbackTokenizer: checkpoint.Tokenizer);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new BadInputException(earlier.Checkpoint, null, $"history[{k}] for online EWC: {e.Message}");
+                }
+                using (step)
+                {
+                    if (ParameterMismatch(model, step.Model) is { } mismatch)
+                        throw new BadInputException(earlier.Checkpoint, null,
+                            $"history[{k}] for online EWC: its parameters differ from the base's ({mismatch}). Every fine-tune of the chain must share the base's architecture.");
+                    using var stepFisher = CachedFisher($"history[{k}]'s", step.Model, step.Manifest.ContentSha256, earlier.Data, spec, rowLength, framing, cacheDirectory, stage, cancellation);
+                    fisher.Accumulate(stepFisher, weight);
+                }
+            }
+        }
+        catch
+        {
+            fisher.Dispose();
+            throw;
+        }
+        stage($"Online EWC: the base's Fisher plus {ewc.Chain.Count} earlier fine-tunes', decayed by {decay:G3} a step (the newest counts fully).");
+        return fisher;
+    }
+
+    /// <summary>The first parameter whose name or shape differs between the two models; null when they match.</summary>
+    private static string? ParameterMismatch(CausalLanguageModel expected, CausalLanguageModel actual)
+    {
+        var shapes = actual.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape);
+        foreach (var (name, parameter) in expected.named_parameters())
+        {
+            if (!shapes.Remove(name, out var shape)) return $"it has no '{name}'";
+            if (!shape.SequenceEqual(parameter.shape)) return $"'{name}' is [{string.Join(", ", shape)}], the base's [{string.Join(", ", parameter.shape)}]";
+        }
+        return shapes.Count > 0 ? $"it has '{shapes.Keys.First()}', which the base has not" : null;
+    }
+
+    /// <summary>One model's Fisher diagonal on <paramref name="data"/>, cached under its content hash, the data's hash and the settings.</summary>
+    private static FisherDiagonal CachedFisher(string whose, CausalLanguageModel model, string contentSha256, string data, TrainSpec spec, int rowLength,
+        ITokenizer framing, string cacheDirectory, Action<string> stage, CancellationToken cancellation)
+    {
+        var ewc = spec.Ewc!;
         var key = FileHash.Sha256(System.Text.Encoding.UTF8.GetBytes(
-            $"fisher:1\nbase:{checkpoint.Manifest.ContentSha256}\ncompute:{Torch.Compute.ComputeTarget.Of(model)}\ndata:{FileHash.Sha256(ewc.FisherData)}\n" +
+            $"fisher:1\nbase:{contentSha256}\ncompute:{Torch.Compute.ComputeTarget.Of(model)}\ndata:{FileHash.Sha256(data)}\n" +
             $"batches:{ewc.FisherBatches}\nbatch_size:{ewc.FisherBatchSize}\nrow:{rowLength}\nformat:{spec.PromptFormat}\nseed:{spec.Seed}\n"));
         var fisher = new FisherCache(cacheDirectory).GetOrEstimate(key, model, () =>
         {
-            stage($"Estimating the Fisher diagonal for EWC: {ewc.FisherBatches} batches of {ewc.FisherBatchSize} rows of {Path.GetFileName(ewc.FisherData)}.");
-            var examples = ReadExamples(ewc.FisherData, new FieldMapping(), rowLength, framing);
+            stage($"Estimating {whose} Fisher diagonal for EWC: {ewc.FisherBatches} batches of {ewc.FisherBatchSize} rows of {Path.GetFileName(data)}.");
+            var examples = ReadExamples(data, new FieldMapping(), rowLength, framing);
             return FisherDiagonal.Estimate(model, new PackedBatcher(new UniformSource(examples), ewc.FisherBatchSize, rowLength, framing.Padding), ewc.FisherBatches, spec.Seed, cancellation);
         }, out bool cached);
-        if (cached) stage($"EWC: the base's Fisher diagonal on {Path.GetFileName(ewc.FisherData)} comes from the cache.");
+        if (cached) stage($"EWC: {whose} Fisher diagonal on {Path.GetFileName(data)} comes from the cache.");
         return fisher;
     }
 

@@ -12,6 +12,13 @@ public sealed record GateRunOptions
     /// <summary>Folder of cached evaluations, keyed by model and task content. Default: .gatekeeper/cache.</summary>
     public string CacheDirectory { get; init; } = ".gatekeeper/cache";
 
+    /// <summary>
+    /// Torch threads for training (and an EWC Fisher): fixed, because the count changes the weights
+    /// reached. Recorded in the candidate's manifest and the MLflow run. Default: the machine's cores
+    /// (<see cref="Torch.Compute.TorchThreads.TrainingDefault"/>), whatever their load.
+    /// </summary>
+    public int TrainingThreads { get; init; } = Torch.Compute.TorchThreads.TrainingDefault;
+
     /// <summary>Recorded as the code version in manifests and runs.</summary>
     public string CodeVersion { get; init; } = "dev";
 

@@ -64,7 +64,7 @@ public static class GateRunner
                 .Select(step => EvaluateEarlier(step, target, battery.Where(b => b.Item1.Name == step.Target).ToList(), cache, observer, cancellation))
                 .ToList();
             var verdict = GateDecider.Decide(spec, baseResult, candidateResult, drift.ParameterDistance, history);
-            if (training is { } t) recorder.RecordTraining(t.Result, candidateSha, baseSha);
+            if (training is { } t) recorder.RecordTraining(t.Result, candidateSha, baseSha, options.TrainingThreads);
             recorder.RecordEvaluation("base", baseSha, verdict, baseFile, baseCached);
             recorder.RecordEvaluation("candidate", candidateSha, verdict, candidateFile, candidateCached);
 
@@ -108,8 +108,8 @@ public static class GateRunner
             return (LoadGiven(ExternalTrainer.Run(command, spec.Base, Path.Combine(output, "candidate"), observer, cancellation), baseCheckpoint, target, observer), null);
         if (spec.Train is not { } train) return (LoadGiven(spec.Candidate!, baseCheckpoint, target, observer), null);
         observer.Stage($"Fine-tuning the candidate: {train.Method}, {train.Steps} steps, learning rate {train.LearningRate:G3}" +
-            (train.Replay is { } r ? $", {r.Fraction:P0} replay." : "."));
-        var (trained, result) = CandidateTrainer.Train(baseCheckpoint, train, Path.Combine(output, "candidate"), options.CacheDirectory, options.CodeVersion,
+            (train.Replay is { } r ? $", {r.Fraction:P0} replay" : "") + $", on {options.TrainingThreads} threads.");
+        var (trained, result) = CandidateTrainer.Train(baseCheckpoint, train, Path.Combine(output, "candidate"), options,
             observer.Stage, new Progress(observer), cancellation);
         return (trained, (trained.Manifest, result));
     }

@@ -27,12 +27,12 @@ public sealed class MlflowRecorder
 
     public string Location => _tracking.Location;
 
-    public void RecordTraining(TrainingResult result, string candidateSha256, string parentSha256)
+    public void RecordTraining(TrainingResult result, string candidateSha256, string parentSha256, int threads)
     {
         var run = _tracking.CreateRun(_experimentId, "train candidate", new Dictionary<string, string>
         {
             ["gatekeeper.stage"] = "train", ["gatekeeper.candidate_sha256"] = candidateSha256, ["gatekeeper.base_sha256"] = parentSha256,
-            ["gatekeeper.threads"] = TorchSharp.torch.get_num_threads().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["gatekeeper.threads"] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, ParentRunId);
         var metrics = result.LossByStep.Select(l => new MlflowMetric("train/loss", l.Loss, l.Step)).ToList();
         metrics.Add(new MlflowMetric("train/seconds", result.Elapsed.TotalSeconds));
@@ -46,6 +46,7 @@ public sealed class MlflowRecorder
         {
             ["gatekeeper.stage"] = "evaluate", ["gatekeeper.role"] = role, ["gatekeeper.model_sha256"] = modelSha256,
             ["gatekeeper.cached"] = cached ? "true" : "false",
+            ["gatekeeper.threads"] = TorchSharp.torch.get_num_threads().ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, ParentRunId);
         _tracking.LogMetrics(run, verdict.Checks
             .Select(c => new MlflowMetric($"{Key(c)}", role == "base" ? c.Comparison.BaseScore : c.Comparison.CandidateScore))

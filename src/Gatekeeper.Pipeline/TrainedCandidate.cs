@@ -19,17 +19,19 @@ public static class TrainedCandidate
     public const string KeyName = "training_key";
     private const string ResultFile = "training.json";
 
-    public static string Key(Checkpoint baseCheckpoint, TrainSpec spec, string codeVersion)
+    public static string Key(Checkpoint baseCheckpoint, TrainSpec spec, string codeVersion, int threads)
     {
         // Paths differ between checkouts; the data's bytes are what matter.
         var identity = spec with
         {
             Data = FileHash.Sha256(spec.Data),
             Replay = spec.Replay is { } r ? r with { Data = FileHash.Sha256(r.Data) } : null,
-            Ewc = spec.Ewc is { } e ? e with { FisherData = FileHash.Sha256(e.FisherData) } : null,
+            Ewc = spec.Ewc is { } e
+                ? e with { FisherData = FileHash.Sha256(e.FisherData), Chain = [.. e.Chain.Select(c => new EwcEarlierFineTune(WeightFiles.Locate(c.Checkpoint).Sha256(), FileHash.Sha256(c.Data)))] }
+                : null,
         };
         var text = $"code:{codeVersion}\nbase:{baseCheckpoint.Manifest.ContentSha256}\ncompute:{Torch.Compute.ComputeTarget.Of(baseCheckpoint.Model)}\n" +
-            $"threads:{TorchSharp.torch.get_num_threads()}\ntrain:{JsonSerializer.Serialize(identity)}\n";
+            $"threads:{threads}\ntrain:{JsonSerializer.Serialize(identity)}\n";
         return FileHash.Sha256(Encoding.UTF8.GetBytes(text));
     }
 

@@ -19,14 +19,18 @@ public class GateSettings : ModelSettings
     public string Cache { get; init; } = ".gatekeeper/cache";
 
     /// <summary>The run options these settings give, writing to <paramref name="output"/> (null: the gate's default folder).</summary>
-    public GateRunOptions RunOptions(string? output, IReadOnlyDictionary<string, string>? tags = null) => new()
+    public GateRunOptions RunOptions(string? output, IReadOnlyDictionary<string, string>? tags = null)
     {
-        OutputDirectory = output,
-        MlflowDirectory = Mlruns,
-        CacheDirectory = Cache,
-        CodeVersion = BuildInfo.Version,
-        Tags = tags ?? new Dictionary<string, string>(),
-    };
+        var options = new GateRunOptions
+        {
+            OutputDirectory = output,
+            MlflowDirectory = Mlruns,
+            CacheDirectory = Cache,
+            CodeVersion = BuildInfo.Version,
+            Tags = tags ?? new Dictionary<string, string>(),
+        };
+        return options with { TrainingThreads = TrainingThreads };
+    }
 
     public override ValidationResult Validate() => FolderError(("--mlruns", Mlruns), ("--cache", Cache)) ?? base.Validate();
 }

@@ -47,7 +47,7 @@ public sealed class PretrainCommand : Command<PretrainCommand.Settings>
         foreach (var file in Gatekeeper.Corpus.CorpusExport.Write(settings.Data))
             _console.MarkupLine($"[grey]wrote {Markup.Escape(file)}[/]");
         if (settings.DataOnly) return ExitCodes.Pass;
-        settings.ApplyThreads();
+        using var threads = Gatekeeper.Torch.Compute.TorchThreads.Use(settings.TrainingThreads);
         var defaults = new PretrainOptions();
         var options = defaults with
         {

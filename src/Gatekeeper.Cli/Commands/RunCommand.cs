@@ -47,7 +47,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
             spec = spec with { Train = null, TrainCommand = null, Candidate = Path.GetFullPath(candidate) };
         }
         spec = spec with { Compute = settings.Apply(spec.Compute) };
-        _console.MarkupLine($"[bold]Gate {Markup.Escape(spec.Name)}[/] ({Markup.Escape(settings.Spec)}), {spec.Compute.Device}, {spec.Compute.DType}, {TorchSharp.torch.get_num_threads()} threads.");
+        _console.MarkupLine($"[bold]Gate {Markup.Escape(spec.Name)}[/] ({Markup.Escape(settings.Spec)}), {spec.Compute.Device}, {spec.Compute.DType}, evaluating on {TorchSharp.torch.get_num_threads()} threads.");
         var options = settings.RunOptions(settings.Output, ParseTags(settings.Tags));
         var run = GateRunner.Run(spec, options, new ConsoleGateObserver(_console), cancellation);
         VerdictTable.Write(_console, run.Verdict);

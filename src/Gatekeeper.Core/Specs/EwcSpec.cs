@@ -19,4 +19,19 @@ public sealed record EwcSpec
 
     /// <summary><c>fisher_batch_size</c>: rows per batch; 1 gives the per-example empirical Fisher. Default 4.</summary>
     public int FisherBatchSize { get; init; } = 4;
+
+    /// <summary>
+    /// <c>online_decay</c>: γ of online EWC (Schwarz et al. 2018) along the spec's <c>history:</c>.
+    /// The penalty's Fisher is then F_base + Σ_k γ^(n−k) · F_k over the n earlier fine-tunes, oldest
+    /// k = 1: each F_k measured at that fine-tune's checkpoint on the data it trained on (its
+    /// <c>data</c>, else <see cref="FisherData"/>), so the newest counts fully and older ones fade.
+    /// The anchor stays the base, the chain's latest model. Default none: plain EWC, the base's Fisher alone.
+    /// </summary>
+    public double? OnlineDecay { get; init; }
+
+    /// <summary>The earlier fine-tunes online EWC consolidates, oldest first; from the spec's history. Empty unless <see cref="OnlineDecay"/> is set.</summary>
+    public IReadOnlyList<EwcEarlierFineTune> Chain { get; init; } = [];
 }
+
+/// <summary>An earlier fine-tune of the chain, as online EWC needs it: its checkpoint and the data its Fisher is measured on.</summary>
+public sealed record EwcEarlierFineTune(string Checkpoint, string Data);

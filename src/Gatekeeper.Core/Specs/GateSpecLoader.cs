@@ -44,6 +44,7 @@ public static class GateSpecLoader
         var battery = BatteryReader.Read(gate, folder);
         var policy = PolicyReader.Read(gate, battery);
         var history = ReadHistory(gate, folder, battery);
+        train = WithEwcChain(gate, train, history);
         int seed = gate.Integer("seed", 0) ?? 1;
         var compute = ReadCompute(gate);
         gate.RejectUnknownKeys();
@@ -66,6 +67,19 @@ public static class GateSpecLoader
         return new ComputeSpec { Device = device, DType = dtype };
     }
 
+    /// <summary>Online EWC consolidates the spec's history: each earlier fine-tune with the data its Fisher is measured on.</summary>
+    private static TrainSpec? WithEwcChain(YamlFields gate, TrainSpec? train, IReadOnlyList<HistoryStep> history)
+    {
+        if (train?.Ewc is not { OnlineDecay: not null } ewc) return train;
+        if (history.Count == 0)
+        {
+            gate.Problem(gate.Mapping("train")?.Mapping("ewc")?.Node("online_decay"),
+                "train.ewc: online_decay consolidates the earlier fine-tunes of a chain, and this spec has no 'history'. List them under history (checkpoint, target, data), or remove online_decay for plain EWC.");
+            return train;
+        }
+        return train with { Ewc = ewc with { Chain = [.. history.Select(step => new EwcEarlierFineTune(step.Checkpoint, step.Data ?? ewc.FisherData))] } };
+    }
+
     private static List<HistoryStep> ReadHistory(YamlFields gate, string folder, IReadOnlyList<TaskSpec> battery)
     {
         var steps = new List<HistoryStep>();
@@ -86,13 +100,14 @@ public static class GateSpecLoader
             var step = new YamlFields(gate.File, mapping, gate.Problems, $"history[{i}]");
             var checkpoint = step.ExistingPath("checkpoint", folder, required: true, directory: true);
             var target = step.String("target", required: true);
+            var data = step.ExistingPath("data", folder, required: false, directory: false);
             var task = target is null ? null : battery.FirstOrDefault(t => t.Name == target);
             if (target is not null && task is null)
                 step.Problem(step.Node("target"), $"{step.Where}: no task named '{target}' in the battery; the target must be scored on the candidate too.");
             else if (task is { Kind: TaskKind.Drift or TaskKind.Refusal })
                 step.Problem(step.Node("target"), $"{step.Where}: task '{target}' is a {YamlFields.SnakeCase(task.Kind.ToString())} task; backward transfer needs a generate or multiple_choice task.");
             step.RejectUnknownKeys();
-            if (checkpoint is not null && target is not null) steps.Add(new HistoryStep(checkpoint, target));
+            if (checkpoint is not null && target is not null) steps.Add(new HistoryStep(checkpoint, target, data));
         }
         return steps;
     }

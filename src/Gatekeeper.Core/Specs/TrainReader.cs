@@ -73,7 +73,9 @@ internal static class TrainReader
             FisherData = fisherData ?? "",
             FisherBatches = fields?.Integer("fisher_batches", 1, 100_000) ?? defaults.FisherBatches,
             FisherBatchSize = fields?.Integer("fisher_batch_size", 1, 4096) ?? defaults.FisherBatchSize,
+            OnlineDecay = fields?.Number("online_decay", 0, 1),
         };
+        if (spec.OnlineDecay == 0) fields!.Problem(fields.Node("online_decay"), $"{fields.Where}: online_decay 0 forgets every earlier fine-tune; give a decay above 0 and at most 1, or remove it for plain EWC.");
         fields?.RejectUnknownKeys();
         return spec;
     }

@@ -276,10 +276,30 @@ public sealed class RunCommandTests : IDisposable
         var second = await Run(RunArgs(spec));
 
         Assert.True(first.Exit is ExitCodes.Pass or ExitCodes.GateFailed, first.Output);
-        Assert.Contains("Estimating the Fisher diagonal for EWC: 4 batches of 4 rows of facts.jsonl", first.Output);
+        Assert.Contains("Estimating the base's Fisher diagonal for EWC: 4 batches of 4 rows of facts.jsonl", first.Output);
         Assert.Contains("the base's Fisher diagonal on facts.jsonl comes from the cache", second.Output);
-        Assert.DoesNotContain("Estimating the Fisher", second.Output);
+        Assert.DoesNotContain("Estimating", second.Output);
         Assert.Equal(first.Exit, second.Exit);
+    }
+
+    [Fact]
+    public async Task Run_OnlineEwc_AddsEachEarlierFineTunesFisherOnItsData_AndRefusesAnotherArchitecture()
+    {
+        string Online(string checkpoint) => GateWorkspace.TrainTenEwcSteps.Replace("    fisher_batches: 4", "    fisher_batches: 4\n    online_decay: 0.5", StringComparison.Ordinal) +
+            $"\nhistory:\n  - checkpoint: {checkpoint}\n    target: facts\n    data: data/train.jsonl\n";
+
+        var (exit, output) = await Run(RunArgs(_workspace.Spec("online", Online("base"), DefaultPolicy)));
+        Assert.True(exit is ExitCodes.Pass or ExitCodes.GateFailed, output);
+        Assert.Contains("Estimating the base's Fisher diagonal for EWC: 4 batches of 4 rows of facts.jsonl", output);
+        Assert.Contains("Estimating history[0]'s Fisher diagonal for EWC: 4 batches of 4 rows of train.jsonl", output);
+        Assert.Contains("Online EWC: the base's Fisher plus 1 earlier fine-tunes', decayed by 0.5 a step", output);
+
+        var qwen = _workspace.Qwen2Base();
+        Directory.Delete(_workspace.Path_("out"), recursive: true);
+        var (refused, message) = await Run(RunArgs(_workspace.Spec("online-other", Online(qwen), DefaultPolicy)));
+        Assert.Equal(ExitCodes.BadInput, refused);
+        Assert.Contains("history[0] for online EWC: its parameters differ from the base's", message);
+        Assert.DoesNotContain("   at ", message);
     }
 
     [Fact]

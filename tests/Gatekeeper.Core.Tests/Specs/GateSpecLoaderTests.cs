@@ -105,6 +105,33 @@ public sealed class GateSpecLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_OnlineEwc_ConsolidatesTheHistory_EachStepOnItsOwnDataElseTheFisherData()
+    {
+        _folder.Write("data/b.jsonl", "{\"prompt\":\"q\",\"answer\":\"b\"}\n");
+        var ewc = Valid.Replace("  data: data/a.jsonl\n  steps: 50", "  method: ewc\n  ewc:\n    online_decay: 0.5\n  data: data/a.jsonl\n  steps: 50", StringComparison.Ordinal);
+        var spec = GateSpecLoader.Load(_folder.Write("gate.yaml", ewc +
+            "\nhistory:\n  - checkpoint: base\n    target: a\n    data: data/b.jsonl\n  - checkpoint: base\n    target: a\n"));
+        var online = spec.Train!.Ewc!;
+        Assert.Equal(0.5, online.OnlineDecay);
+        Assert.Equal([System.IO.Path.Combine(_folder.Path, "data", "b.jsonl"), online.FisherData], online.Chain.Select(c => c.Data));
+        Assert.All(online.Chain, c => Assert.Equal(System.IO.Path.Combine(_folder.Path, "base"), c.Checkpoint));
+
+        var error = Assert.Throws<BadInputException>(() => GateSpecLoader.Load(_folder.Write("gate2.yaml", ewc)));
+        var problem = Assert.Single(error.Problems);
+        Assert.Contains("online_decay consolidates the earlier fine-tunes of a chain, and this spec has no 'history'", problem.Message);
+        Assert.Equal(6, problem.Line);
+
+        var zero = Assert.Throws<BadInputException>(() => GateSpecLoader.Load(_folder.Write("gate3.yaml", ewc.Replace("online_decay: 0.5", "online_decay: 0", StringComparison.Ordinal) +
+            "\nhistory:\n  - checkpoint: base\n    target: a\n")));
+        Assert.Contains(zero.Problems, p => p.Message.Contains("online_decay 0 forgets every earlier fine-tune", StringComparison.Ordinal));
+
+        var plain = GateSpecLoader.Load(_folder.Write("gate4.yaml", ewc.Replace("    online_decay: 0.5\n", "    lambda: 10\n", StringComparison.Ordinal) +
+            "\nhistory:\n  - checkpoint: base\n    target: a\n"));
+        Assert.Null(plain.Train!.Ewc!.OnlineDecay);
+        Assert.Empty(plain.Train.Ewc.Chain);   // plain EWC leaves the history to backward transfer
+    }
+
+    [Fact]
     public void Load_SeveralMistakes_ReportsEachWithItsLine()
     {
         var path = _folder.Write("gate.yaml", """

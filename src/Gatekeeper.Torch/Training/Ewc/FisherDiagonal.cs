@@ -51,6 +51,23 @@ public sealed class FisherDiagonal : IDisposable
         return new FisherDiagonal(sums);
     }
 
+    /// <summary>
+    /// Adds <paramref name="weight"/> · <paramref name="other"/> to this Fisher, in place: online EWC's
+    /// decayed sum over a chain of fine-tunes. Both must cover the same parameters with the same shapes.
+    /// </summary>
+    public void Accumulate(FisherDiagonal other, double weight)
+    {
+        foreach (var (name, value) in Values)
+        {
+            if (!other.Values.TryGetValue(name, out var added) || !added.shape.SequenceEqual(value.shape))
+                throw new InvalidDataException($"parameter '{name}' of shape [{string.Join(", ", value.shape)}] has no counterpart of that shape.");
+        }
+        if (other.Values.Count != Values.Count)
+            throw new InvalidDataException($"{other.Values.Count} parameters against {Values.Count}.");
+        using var noGrad = torch.no_grad();
+        foreach (var (name, value) in Values) value.add_(other.Values[name].to(value.device), alpha: weight);
+    }
+
     /// <summary>Reads a Fisher saved by <see cref="Save"/>; null when the file is missing or does not fit the model.</summary>
     public static FisherDiagonal? TryLoad(string path, CausalLanguageModel model)
     {

@@ -43,6 +43,34 @@ public sealed class ElasticWeightConsolidationTests : IDisposable
     }
 
     [Fact]
+    public void OnlineFisher_AddsTheEarlierFisherScaledByItsDecay()
+    {
+        using var now = TinyModels.Create(seed: 7);
+        using var earlier = TinyModels.Create(seed: 8);
+        using var fisher = Fisher(now);
+        using var expected = Fisher(now);
+        using var previous = Fisher(earlier);
+        fisher.Accumulate(previous, 0.25);
+        foreach (var (name, value) in fisher.Values)
+        {
+            using var sum = expected.Values[name] + previous.Values[name] * 0.25;
+            Assert.True(value.allclose(sum, rtol: 1e-6, atol: 0), $"{name}: not F + 0.25 F_earlier");
+            Assert.False(value.eq(expected.Values[name]).all().item<bool>(), $"{name}: the earlier Fisher added nothing");
+        }
+    }
+
+    [Fact]
+    public void OnlineFisher_OfAnotherArchitecture_IsRefused()
+    {
+        using var now = TinyModels.Create(seed: 7);
+        using var wider = new Gatekeeper.Torch.Modeling.Gpt2.Gpt2LMHeadModel(Gatekeeper.Torch.Modeling.Gpt2.Gpt2Config.Small(TinyModels.Tokenizer.VocabSize, 48, layers: 2, heads: 2, width: 64));
+        using var fisher = Fisher(now);
+        using var other = Fisher(wider);
+        var error = Assert.Throws<InvalidDataException>(() => fisher.Accumulate(other, 1));
+        Assert.Contains("has no counterpart of that shape", error.Message);
+    }
+
+    [Fact]
     public void PenaltyGradient_IsLambdaTimesFisherTimesTheDistanceFromTheAnchor()
     {
         using var model = TinyModels.Create(seed: 6);
