@@ -8,12 +8,13 @@ namespace Gatekeeper.Pipeline;
 /// Trains and gates every method of a sweep in turn, with the gate's battery and policy, and
 /// writes the table and the plot. Each variant is a whole gate run with its own output folder and
 /// MLflow experiment, so any one can be opened or rerun alone; reruns reuse trained candidates.
+/// Without rates it tries the spec's rate with every method and then each method's grid.
 /// </summary>
 public static class SweepRunner
 {
     public sealed record Result(IReadOnlyList<SweepRow> Rows, string TablePath, string PlotPath);
 
-    public static Result Run(GateSpec spec, IReadOnlyList<string> methods, IReadOnlyList<double> learningRates, GateRunOptions options,
+    public static Result Run(GateSpec spec, IReadOnlyList<string> methods, IReadOnlyList<double>? learningRates, GateRunOptions options,
         IGateObserver observer, CancellationToken cancellation = default)
     {
         var variants = SweepVariants.For(spec, methods, learningRates);
@@ -36,7 +37,8 @@ public static class SweepRunner
         }
         var table = Path.Combine(folder, "sweep.md");
         var plot = Path.Combine(folder, "sweep.svg");
-        AtomicFile.WriteAllText(table, SweepReport.Markdown(spec.Name, rows));
+        double? shared = learningRates is null ? spec.Train!.LearningRate : null;
+        AtomicFile.WriteAllText(table, SweepReport.Markdown(spec.Name, rows, shared));
         AtomicFile.WriteAllText(plot, SweepReport.Svg(spec.Name, rows));
         return new Result(rows, table, plot);
     }

@@ -22,7 +22,7 @@ public sealed class SweepCommand : Command<SweepCommand.Settings>
         public string? Methods { get; init; }
 
         [CommandOption("--learning-rates <LIST>")]
-        [Description("Comma-separated learning rates, each tried with every method. Default: the spec's")]
+        [Description("Comma-separated learning rates, each tried with every method. Default: the spec's rate with every method, and each method's best from a grid around it (a third, three times; LoRA three and ten times)")]
         public string? LearningRates { get; init; }
 
         [CommandOption("-o|--output <DIR>")]
@@ -50,8 +50,7 @@ public sealed class SweepCommand : Command<SweepCommand.Settings>
         var spec = GateSpecLoader.Load(settings.Spec);
         spec = spec with { Compute = settings.Apply(spec.Compute) };
         var methods = settings.Methods?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [.. SweepVariants.Methods];
-        var rates = settings.LearningRates?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToList()
-            ?? [spec.Train?.LearningRate ?? new TrainSpec { Data = "" }.LearningRate];
+        IReadOnlyList<double>? rates = settings.LearningRates?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToList();
         var options = settings.RunOptions(settings.Output);
         var result = SweepRunner.Run(spec, methods, rates, options, new ConsoleGateObserver(_console), cancellation);
 

@@ -5,7 +5,8 @@ namespace Gatekeeper.Sweeps;
 
 /// <summary>
 /// The gates a sweep runs: the spec's own training, data, steps and seed with each method in turn,
-/// at each learning rate asked for; the battery and policy unchanged. <c>replay</c> is full
+/// at each learning rate asked for, or by default at the spec's rate (shared by all methods) and at
+/// each method's <see cref="Grid"/>; the battery and policy unchanged. <c>replay</c> is full
 /// fine-tuning with the spec's replay; <c>ewc</c> takes its Fisher from the replay data unless the
 /// spec gives EWC settings of its own.
 /// </summary>
@@ -13,10 +14,24 @@ public static class SweepVariants
 {
     public static readonly IReadOnlyList<string> Methods = ["full", "lora", "ewc", "replay"];
 
-    public static IReadOnlyList<(string Method, double LearningRate, GateSpec Spec)> For(GateSpec spec, IReadOnlyList<string> methods, IReadOnlyList<double> learningRates)
+    /// <summary>
+    /// The small grid a method's best rate is chosen from, around the shared rate: a third of it, it
+    /// and three times it; for LoRA it, three and ten times it, since an adapter that starts at zero
+    /// and trains a small fraction of the weights conventionally takes about ten times the rate of
+    /// full fine-tuning. The shared rate comes first, so the shared comparison is complete first.
+    /// </summary>
+    public static IReadOnlyList<double> Grid(string method, double shared) =>
+        method == "lora" ? [shared, shared * 3, shared * 10] : [shared, shared / 3, shared * 3];
+
+    /// <param name="spec">The gate whose training, battery and policy every variant keeps.</param>
+    /// <param name="methods">Any of <see cref="Methods"/>.</param>
+    /// <param name="learningRates">Rates every method is tried at; null for the shared rate and each method's grid.</param>
+    public static IReadOnlyList<(string Method, double LearningRate, GateSpec Spec)> For(GateSpec spec, IReadOnlyList<string> methods, IReadOnlyList<double>? learningRates = null)
     {
         if (spec.Train is not { } train)
             throw new BadInputException(spec.SourceFile, null, "a sweep trains candidates: the spec needs a train: section for the built-in trainer (not a command or a candidate).");
+        methods = [.. methods.Distinct()];
+        if (methods.Count == 0) throw new BadInputException("--methods", null, $"no method to sweep; give any of {string.Join(", ", Methods)}.");
         var unknown = methods.Where(m => !Methods.Contains(m)).ToList();
         if (unknown.Count > 0)
             throw new BadInputException("--methods", null, $"'{string.Join(", ", unknown)}' is not a sweep method; use any of {string.Join(", ", Methods)}.");
@@ -24,10 +39,13 @@ public static class SweepVariants
         if (generalData is null && methods.Any(m => m is "replay" or "ewc"))
             throw new BadInputException(spec.SourceFile, null, "sweeping replay or ewc needs general data: give train.replay (data and fraction) in the spec.");
         var variants = new List<(string, double, GateSpec)>();
-        foreach (var rate in learningRates)
+        var ratesByMethod = methods.ToDictionary(m => m, m => learningRates ?? Grid(m, train.LearningRate));
+        int points = ratesByMethod.Values.Max(r => r.Count);
+        for (int point = 0; point < points; point++)
         {
-            foreach (var method in methods)
+            foreach (var method in methods.Where(m => point < ratesByMethod[m].Count))
             {
+                double rate = ratesByMethod[method][point];
                 var trained = method switch
                 {
                     "full" => train with { Method = "full", Lora = null, Ewc = null, Replay = null },

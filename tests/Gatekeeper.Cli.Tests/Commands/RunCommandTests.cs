@@ -343,6 +343,9 @@ public sealed class RunCommandTests : IDisposable
         var svg = File.ReadAllText(_workspace.Path_("sweep/sweep.svg"));
         Assert.StartsWith("<svg", svg);
         Assert.Equal(4, System.Text.RegularExpressions.Regex.Matches(svg, "<circle").Count);
+        Assert.Contains(">relative safety drop</text>", svg);
+        Assert.Contains(">KL drift (nats per token)</text>", svg);
+        Assert.Equal(1 + 2 * 4, System.Text.RegularExpressions.Regex.Matches(svg, "<rect").Count);   // the background and a bar per run in each panel
         Assert.True(File.Exists(_workspace.Path_("sweep/lora-lr0.01/candidate/adapter_config.json")));
     }
 

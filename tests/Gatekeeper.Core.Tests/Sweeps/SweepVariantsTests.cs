@@ -29,6 +29,28 @@ public sealed class SweepVariantsTests
     }
 
     [Fact]
+    public void For_WithoutRates_TriesTheSharedRateWithEveryMethodFirst_ThenEachMethodsGrid()
+    {
+        var variants = SweepVariants.For(Spec(new ReplaySpec { Data = "general.jsonl", Fraction = 0.5 }), SweepVariants.Methods);
+
+        Assert.Equal(12, variants.Count);
+        Assert.All(variants.Take(4), v => Assert.Equal(1e-3, v.LearningRate));
+        Assert.Equal(["full", "lora", "ewc", "replay"], variants.Take(4).Select(v => v.Method));
+        double[] Rates(string method) => [.. variants.Where(v => v.Method == method).Select(v => v.Spec.Train!.LearningRate)];
+        Assert.Equal([1e-3, 1e-3 / 3, 3e-3], Rates("full"));
+        Assert.Equal([1e-3, 3e-3, 1e-2], Rates("lora"));   // adapters take higher rates
+        Assert.Equal(Rates("full"), Rates("ewc"));
+        Assert.Equal(variants.Count, variants.Select(v => v.Spec.Name).Distinct().Count());
+    }
+
+    [Fact]
+    public void For_AMethodNamedTwice_RunsOnce_AndNoMethodAtAllIsBadInput()
+    {
+        Assert.Single(SweepVariants.For(Spec(null), ["full", "full"], [1e-3]));
+        Assert.Throws<BadInputException>(() => SweepVariants.For(Spec(null), [], [1e-3]));
+    }
+
+    [Fact]
     public void For_ReplayOrEwcWithoutGeneralData_IsBadInputNamingTheFix()
     {
         var error = Assert.Throws<BadInputException>(() => SweepVariants.For(Spec(null), ["full", "ewc"], [1e-3]));
