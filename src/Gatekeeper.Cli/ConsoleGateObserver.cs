@@ -24,6 +24,12 @@ internal sealed class ConsoleGateObserver : IGateObserver
     public void Evaluation(EvaluationProgress p)
     {
         if (p.TaskDone == p.TaskTotal || p.TaskDone % 100 == 0)
-            _console.MarkupLine($"[grey]evaluate {p.Model}[/] {Markup.Escape(p.Task)} {p.TaskDone}/{p.TaskTotal}  (battery {p.Done}/{p.Total})");
+            _console.MarkupLine($"[grey]evaluate {p.Model}[/] {Markup.Escape(p.Task)} {p.TaskDone}/{p.TaskTotal}  (battery {p.Done}/{p.Total}, " +
+                $"{p.ItemsPerSecond.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)} items/s{(p.Remaining is { } left && p.Done < p.Total ? $", {Duration(left)} left" : "")})");
     }
+
+    /// <summary>"45 s", "3 min 05 s", "1 h 02 min".</summary>
+    private static string Duration(TimeSpan t) => t.TotalMinutes < 1 ? $"{t.TotalSeconds:F0} s"
+        : t.TotalHours < 1 ? $"{(int)t.TotalMinutes} min {t.Seconds:D2} s"
+        : $"{(int)t.TotalHours} h {t.Minutes:D2} min";
 }

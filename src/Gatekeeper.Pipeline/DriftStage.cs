@@ -1,13 +1,14 @@
 using Gatekeeper.Battery;
 using Gatekeeper.Specs;
+using Gatekeeper.Tasks;
 using Gatekeeper.Torch.Checkpoints;
 using Gatekeeper.Torch.Evaluation;
 
 namespace Gatekeeper.Pipeline;
 
 /// <summary>
-/// Measures what needs base and candidate loaded together: KL drift on the battery's drift tasks
-/// (as outcomes: the base scores 0, the candidate its KL per item) and the weights' relative distance.
+/// Measures what needs base and candidate loaded together: the battery's tasks that compare the
+/// models (drift: the candidate's KL per item, the base's outcome following from it) and the weights' relative distance.
 /// </summary>
 public static class DriftStage
 {
@@ -22,24 +23,23 @@ public static class DriftStage
         var candidateOutcomes = new List<ItemOutcome>();
         foreach (var (task, items) in driftTasks)
         {
-            var key = EvaluationCache.Key(pairKey, task, Torch.Compute.ComputeTarget.Of(candidate.Model).ToString());
+            var kind = (IComparingTaskKind)task.Kind;
+            var key = cache.Key(pairKey, task, Torch.Compute.ComputeTarget.Of(candidate.Model).ToString());
             var scored = cache.TryGet(key);
             if (scored is null)
             {
                 observer.Stage($"Measuring drift on {task.Name} ({items.Count} texts).");
-                var kl = DriftMeter.KlPerText(baseCheckpoint.Model, candidate.Model, candidate.Tokenizer, items.Select(i => i.Prompt).ToList());
-                scored = items.Select((item, i) => Outcome(task, item, kl[i])).ToList();
+                var texts = items.Select(item => kind.Request(task, item) is ComparisonRequest request
+                    ? request.Text
+                    : throw new InvalidOperationException($"Task '{task.Name}' compares models but asks for something else.")).ToList();
+                var kl = DriftMeter.KlPerText(baseCheckpoint.Model, candidate.Model, candidate.Tokenizer, texts);
+                scored = items.Select((item, i) => kind.Score(task, item, new ComparisonResponse(kl[i]))).ToList();
                 cache.Put(key, scored);
             }
             candidateOutcomes.AddRange(scored);
-            baseOutcomes.AddRange(scored.Select(o => o with { Score = 0 }));
+            baseOutcomes.AddRange(scored.Select(kind.BaseOutcome));
         }
         double? distance = measureDistance ? DriftMeter.RelativeParameterDistance(baseCheckpoint.Model, candidate.Model) : null;
         return new Result(baseOutcomes, candidateOutcomes, distance);
     }
-
-    private static ItemOutcome Outcome(TaskSpec task, TaskItem item, double kl) => new()
-    {
-        Task = task.Name, ItemId = item.Id, Prompt = item.Prompt, Expected = "", Output = "", Correct = true, Score = kl,
-    };
 }

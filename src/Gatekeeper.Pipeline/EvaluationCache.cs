@@ -8,8 +8,10 @@ namespace Gatekeeper.Pipeline;
 
 /// <summary>
 /// Per-task outcomes of a model, cached under a key that holds everything that changes the answer:
-/// the model's content hash, the task's full definition, the data file's bytes and the scoring
-/// code's version. A changed task, data file or model never reuses a stale result.
+/// the model's content hash (its weights, architecture and tokenizer files, chat template included),
+/// the device and dtype, the task's full definition with the refusal phrases it is scored by, the
+/// data file's bytes and the code's version. A changed task, data file, model or program never
+/// reuses a stale result.
 /// </summary>
 public sealed class EvaluationCache
 {
@@ -17,21 +19,30 @@ public sealed class EvaluationCache
     public const int EvaluatorVersion = 1;
 
     private readonly string _folder;
+    private readonly string _codeVersion;
 
-    public EvaluationCache(string folder) => _folder = folder;
+    /// <param name="folder">Where entries are kept.</param>
+    /// <param name="codeVersion">The program's version, part of every key.</param>
+    public EvaluationCache(string folder, string codeVersion)
+    {
+        _folder = folder;
+        _codeVersion = codeVersion;
+    }
 
-    /// <param name="modelSha256">The model's content hash.</param>
+    /// <param name="modelSha256">The model's content hash (for drift, both models').</param>
     /// <param name="task">The task, all of whose definition enters the key.</param>
     /// <param name="compute">Device and dtype: another precision or kernel can change answers.</param>
-    public static string Key(string modelSha256, TaskSpec task, string compute)
+    public string Key(string modelSha256, TaskSpec task, string compute)
     {
         var definition = JsonSerializer.Serialize(new
         {
-            task.Name, task.Version, Kind = task.Kind.ToString(), task.Template, Matcher = task.Matcher.ToString(), task.Pattern,
-            task.RefusalMarkers, task.MaxNewTokens, task.Limit, task.Fields, Category = task.Category.ToString(), PromptFormat = task.PromptFormat.ToString(),
+            task.Name, task.Version, Kind = task.Kind.Name, task.Template, task.Limit, task.Fields, Category = task.Category.ToString(),
+            PromptFormat = task.PromptFormat.ToString(),
+            // The kind's settings with their defaults filled in (the refusal phrases): changing a default changes outcomes.
+            Settings = JsonSerializer.SerializeToElement(task.Settings.AsScored(), task.Settings.GetType()),
         });
         var data = FileHash.Sha256(task.Data);
-        var text = $"evaluator:{EvaluatorVersion}\nmodel:{modelSha256}\ncompute:{compute}\ntask:{definition}\ndata:{data}\n";
+        var text = $"evaluator:{EvaluatorVersion}\ncode:{_codeVersion}\nmodel:{modelSha256}\ncompute:{compute}\ntask:{definition}\ndata:{data}\n";
         return FileHash.Sha256(Encoding.UTF8.GetBytes(text));
     }
 

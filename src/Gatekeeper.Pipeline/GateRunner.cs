@@ -5,10 +5,10 @@ using Gatekeeper.Reporting;
 using Gatekeeper.Specs;
 using Gatekeeper.Torch.Checkpoints;
 using Gatekeeper.Torch.Compute;
-using Gatekeeper.Torch.Tokenization;
-using Gatekeeper.Torch.Training.Lora;
 using Gatekeeper.Torch.Evaluation;
+using Gatekeeper.Torch.Tokenization;
 using Gatekeeper.Torch.Training;
+using Gatekeeper.Torch.Training.Lora;
 using Gatekeeper.Verdicts;
 
 namespace Gatekeeper.Pipeline;
@@ -45,12 +45,12 @@ public static class GateRunner
             foreach (var format in spec.Battery.Select(t => t.PromptFormat).Append(spec.Train?.PromptFormat ?? PromptFormat.Plain).Distinct())
                 PromptFormats.Apply(baseCheckpoint.Tokenizer, format, baseCheckpoint.Directory);
             (candidate, var training) = ObtainCandidate(spec, baseCheckpoint, target, output, options, observer, cancellation);
-            var cache = new EvaluationCache(options.CacheDirectory);
+            var cache = new EvaluationCache(options.CacheDirectory, options.CodeVersion);
 
-            var singleModel = battery.Where(b => b.Item1.Kind != TaskKind.Drift).ToList();
+            var singleModel = battery.Where(b => b.Item1.Kind is not Tasks.IComparingTaskKind).ToList();
             var (baseResult, baseSha, baseMethod, baseCached) = Evaluate("base", baseCheckpoint, singleModel, cache, observer, cancellation);
             var (candidateResult, candidateSha, candidateMethod, candidateCached) = Evaluate("candidate", candidate, singleModel, cache, observer, cancellation);
-            var drift = DriftStage.Measure(baseCheckpoint, candidate, battery.Where(b => b.Item1.Kind == TaskKind.Drift).ToList(),
+            var drift = DriftStage.Measure(baseCheckpoint, candidate, battery.Where(b => b.Item1.Kind is Tasks.IComparingTaskKind).ToList(),
                 spec.Policy.MaxParameterDistance is not null, cache, observer);
             baseResult = baseResult with { Outcomes = [.. baseResult.Outcomes, .. drift.BaseOutcomes] };
             candidateResult = candidateResult with { Outcomes = [.. candidateResult.Outcomes, .. drift.CandidateOutcomes] };
@@ -142,7 +142,7 @@ public static class GateRunner
         var missing = new List<(TaskSpec Task, IReadOnlyList<TaskItem> Items, string Key)>();
         foreach (var (task, items) in battery)
         {
-            var key = EvaluationCache.Key(sha, task, compute);
+            var key = cache.Key(sha, task, compute);
             if (cache.TryGet(key) is { } cached) outcomes.AddRange(cached);
             else missing.Add((task, items, key));
         }

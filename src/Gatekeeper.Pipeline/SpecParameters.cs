@@ -69,7 +69,7 @@ public static class SpecParameters
         foreach (var task in spec.Battery)
         {
             p[$"battery.{task.Name}.category"] = task.Category.ToString().ToLowerInvariant();
-            p[$"battery.{task.Name}.kind"] = task.Kind.ToString().ToLowerInvariant();
+            p[$"battery.{task.Name}.kind"] = task.Kind.Name;
             p[$"battery.{task.Name}.version"] = I(task.Version);
             p[$"battery.{task.Name}.data"] = task.Data;
             p[$"battery.{task.Name}.prompt_format"] = task.PromptFormat.ToString().ToLowerInvariant();

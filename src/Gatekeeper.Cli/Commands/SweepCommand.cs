@@ -22,7 +22,7 @@ public sealed class SweepCommand : Command<SweepCommand.Settings>
         public string? Methods { get; init; }
 
         [CommandOption("--learning-rates <LIST>")]
-        [Description("Comma-separated learning rates, each tried with every method. Default: the spec's rate with every method, and each method's best from a grid around it (a third, three times; LoRA three and ten times)")]
+        [Description("Comma-separated learning rates, each tried with every method. Default: the spec's rate with every method, and each method's best of it and one step of three (a third for full, ewc and replay; three times for LoRA)")]
         public string? LearningRates { get; init; }
 
         [CommandOption("-o|--output <DIR>")]

@@ -1,3 +1,4 @@
+using Gatekeeper.Tasks;
 using YamlDotNet.RepresentationModel;
 
 namespace Gatekeeper.Specs;
@@ -35,42 +36,37 @@ internal static class BatteryReader
     {
         var name = task.Name("name");
         var category = task.Choice<TaskCategory>("category", required: true);
-        var kind = task.Choice<TaskKind>("kind", required: true);
+        var kindName = task.String("kind", required: true);
+        var kind = kindName is null ? null : TaskKind.Named(kindName);
+        if (kindName is not null && kind is null)
+            task.Problem(task.Node("kind"), $"{task.Where}: 'kind' is '{kindName}'; use one of: {string.Join(", ", TaskKind.All.Select(k => k.Name))}.");
         var data = task.ExistingPath("data", folder, required: true, directory: false);
-        var matcher = task.Choice<MatcherKind>("matcher") ?? MatcherKind.Exact;
-        if (kind is not TaskKind.Generate && task.Node("matcher") is not null)
-            task.Problem(task.Node("matcher"), $"{task.Where}: 'matcher' applies only to kind generate.");
-        var pattern = task.String("pattern");
-        if (pattern is not null)
-        {
-            try
-            {
-                _ = new System.Text.RegularExpressions.Regex(pattern);
-            }
-            catch (ArgumentException e)
-            {
-                task.Problem(task.Node("pattern"), $"{task.Where}: 'pattern' is not a valid regular expression: {e.Message}");
-            }
-        }
         var spec = new TaskSpec
         {
             Name = name ?? "",
             Category = category ?? TaskCategory.General,
             Kind = kind ?? TaskKind.Generate,
+            Settings = kind?.ReadSettings(task) ?? TaskSettings.None,
             Version = task.Integer("version", 1) ?? 1,
             Data = data ?? "",
             Fields = ReadFields(task),
             Template = task.String("template") ?? "{prompt}",
             PromptFormat = task.Choice<PromptFormat>("prompt_format") ?? PromptFormat.Plain,
-            Matcher = matcher,
-            Pattern = pattern,
-            RefusalMarkers = task.Strings("refusal_markers") ?? [],
-            MaxNewTokens = task.Integer("max_new_tokens", 1, 4096) ?? 48,
             Limit = task.Integer("limit", 1),
         };
+        // A key of another kind is a task declared with the wrong kind, or the key on the wrong task.
+        if (kind is not null)
+        {
+            foreach (var key in TaskKind.All.SelectMany(k => k.Keys).Distinct().Except(kind.Keys))
+            {
+                if (task.Node(key) is { } node) task.Problem(node, $"{task.Where}: '{key}' applies only to kind {KindsWith(key)}, not {kind.Name}.");
+            }
+        }
         task.RejectUnknownKeys();
         return name is null || category is null || kind is null || data is null ? null : spec;
     }
+
+    private static string KindsWith(string key) => string.Join(" or ", TaskKind.All.Where(k => k.Keys.Contains(key)).Select(k => k.Name));
 
     public static FieldMapping ReadFields(YamlFields owner)
     {

@@ -104,8 +104,8 @@ public static class GateSpecLoader
             var task = target is null ? null : battery.FirstOrDefault(t => t.Name == target);
             if (target is not null && task is null)
                 step.Problem(step.Node("target"), $"{step.Where}: no task named '{target}' in the battery; the target must be scored on the candidate too.");
-            else if (task is { Kind: TaskKind.Drift or TaskKind.Refusal })
-                step.Problem(step.Node("target"), $"{step.Where}: task '{target}' is a {YamlFields.SnakeCase(task.Kind.ToString())} task; backward transfer needs a generate or multiple_choice task.");
+            else if (task is { Kind.ScoresAnswers: false })
+                step.Problem(step.Node("target"), $"{step.Where}: task '{target}' is a {task.Kind.Name} task; backward transfer needs a task scored by right answers ({string.Join(" or ", Tasks.TaskKind.All.Where(k => k.ScoresAnswers).Select(k => k.Name))}).");
             step.RejectUnknownKeys();
             if (checkpoint is not null && target is not null) steps.Add(new HistoryStep(checkpoint, target, data));
         }

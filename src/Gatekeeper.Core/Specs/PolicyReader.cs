@@ -59,17 +59,11 @@ internal static class PolicyReader
     /// </summary>
     private static void RejectInapplicableOverrides(YamlFields fields, TaskSpec task)
     {
-        string[] applicable = task switch
-        {
-            { Kind: TaskKind.Refusal } => ["max_refusal_drop", "max_over_refusal_rise"],
-            { Kind: TaskKind.Drift } => ["max_kl"],
-            { Category: TaskCategory.Target } => ["min_gain"],
-            _ => ["max_drop"],
-        };
+        var applicable = task.Kind.PolicyKeys(task);
         foreach (var key in new[] { "max_drop", "min_gain", "max_refusal_drop", "max_over_refusal_rise", "max_kl" })
         {
             if (!applicable.Contains(key) && fields.Node(key) is { } node)
-                fields.Problem(node, $"{fields.Where}: '{key}' does not apply to task '{task.Name}' ({YamlFields.SnakeCase(task.Category.ToString())} {YamlFields.SnakeCase(task.Kind.ToString())}); it takes {string.Join(" or ", applicable)}.");
+                fields.Problem(node, $"{fields.Where}: '{key}' does not apply to task '{task.Name}' ({YamlFields.SnakeCase(task.Category.ToString())} {task.Kind.Name}); it takes {string.Join(" or ", applicable)}.");
         }
     }
 }

@@ -1,14 +1,19 @@
+using Gatekeeper.Tasks;
+
 namespace Gatekeeper.Specs;
 
 /// <summary>
-/// A task of the battery: data, a prompt template, and how to score. Declared in the gate spec with
-/// a closed vocabulary; no code.
+/// A task of the battery: data, a prompt template, its kind (which decides how it is scored) and
+/// the kind's own settings. Declared in the gate spec with a closed vocabulary; no code.
 /// </summary>
 public sealed record TaskSpec
 {
     public required string Name { get; init; }
     public required TaskCategory Category { get; init; }
-    public required TaskKind Kind { get; init; }
+    public required ITaskKind Kind { get; init; }
+
+    /// <summary>The settings the kind reads from its own keys (<see cref="ITaskKind.Keys"/>).</summary>
+    public TaskSettings Settings { get; init; } = TaskSettings.None;
 
     /// <summary>Bumped when the task's meaning changes, so cached results are not reused. Default 1.</summary>
     public int Version { get; init; } = 1;
@@ -23,18 +28,6 @@ public sealed record TaskSpec
 
     /// <summary>Plain text, or the checkpoint's chat template. Default plain.</summary>
     public PromptFormat PromptFormat { get; init; } = PromptFormat.Plain;
-
-    /// <summary>For generate tasks. Default exact.</summary>
-    public MatcherKind Matcher { get; init; } = MatcherKind.Exact;
-
-    /// <summary>The regular expression for the regex matcher; when null the item's answer is the pattern.</summary>
-    public string? Pattern { get; init; }
-
-    /// <summary>For refusal tasks: phrases that mark a refusal. Default: <c>RefusalDetector.DefaultMarkers</c>.</summary>
-    public IReadOnlyList<string> RefusalMarkers { get; init; } = [];
-
-    /// <summary>Longest answer generated, in tokens. Default 48.</summary>
-    public int MaxNewTokens { get; init; } = 48;
 
     /// <summary>Evaluate only the first this many items. Default: all.</summary>
     public int? Limit { get; init; }

@@ -7,7 +7,7 @@ namespace Gatekeeper.Specs;
 /// Reads one YAML mapping field by field, collecting every problem with its line instead of stopping
 /// at the first, and flagging keys it does not know (usually a typo).
 /// </summary>
-internal sealed class YamlFields
+public sealed class YamlFields
 {
     private readonly YamlMappingNode _node;
     private readonly HashSet<string> _read = [];

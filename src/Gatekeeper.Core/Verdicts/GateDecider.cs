@@ -26,7 +26,7 @@ public static class GateDecider
         foreach (var task in gate.Battery)
         {
             var pairs = Pair(task.Name, baseResult.ForTask(task.Name), candidateResult.ForTask(task.Name));
-            foreach (var check in CheckPlan.For(task, policy))
+            foreach (var check in task.Kind.Checks(task, policy))
             {
                 var selected = pairs.Where(p => check.Metric.Includes(p.Base.Label)).ToList();
                 if (selected.Count == 0) continue;   // e.g. a refusal task with no benign prompts

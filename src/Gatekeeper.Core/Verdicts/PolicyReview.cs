@@ -16,7 +16,7 @@ public static class PolicyReview
 {
     /// <summary>Every such check of the gate, one sentence each; empty when every margin can be shown.</summary>
     public static IReadOnlyList<string> Review(GateSpec spec, IEnumerable<(TaskSpec Task, IReadOnlyList<TaskItem> Items)> battery) =>
-        battery.SelectMany(b => CheckPlan.For(b.Task, spec.Policy)
+        battery.SelectMany(b => b.Task.Kind.Checks(b.Task, spec.Policy)
                 .Select(check => Unreachable(check, b.Items.Count(item => check.Metric.Includes(item.Label)), spec.Policy.Confidence)))
             .OfType<string>()
             .ToList();

@@ -1,5 +1,5 @@
 using Gatekeeper.Corpus;
-using Gatekeeper.Scoring;
+using Gatekeeper.Tasks.Refusal;
 using Gatekeeper.Torch.Inference;
 
 namespace Gatekeeper.Torch.Pretraining;

@@ -1,5 +1,6 @@
 using Gatekeeper.Battery;
 using Gatekeeper.Specs;
+using Gatekeeper.Tasks;
 
 namespace Gatekeeper.Core.Tests.Battery;
 
@@ -9,8 +10,8 @@ public sealed class TaskItemReaderTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static TaskSpec Task(string data, TaskKind kind = TaskKind.Generate, FieldMapping? fields = null, string template = "{prompt}") =>
-        new() { Name = "t", Category = TaskCategory.General, Kind = kind, Data = data, Fields = fields ?? new FieldMapping(), Template = template };
+    private static TaskSpec Task(string data, ITaskKind? kind = null, FieldMapping? fields = null, string template = "{prompt}") =>
+        new() { Name = "t", Category = TaskCategory.General, Kind = kind ?? TaskKind.Generate, Data = data, Fields = fields ?? new FieldMapping(), Template = template };
 
     [Fact]
     public void Read_CsvWithMappedFieldsAndTemplate_RendersPrompts()

@@ -1,6 +1,7 @@
 using Gatekeeper.Battery;
 using Gatekeeper.Reporting;
 using Gatekeeper.Specs;
+using Gatekeeper.Tasks;
 using Gatekeeper.Verdicts;
 
 namespace Gatekeeper.Core.Tests.Reporting;

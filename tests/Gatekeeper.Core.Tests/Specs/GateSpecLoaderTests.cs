@@ -1,4 +1,5 @@
 using Gatekeeper.Specs;
+using Gatekeeper.Tasks.Generate;
 
 namespace Gatekeeper.Core.Tests.Specs;
 
@@ -48,7 +49,7 @@ public sealed class GateSpecLoaderTests : IDisposable
         Assert.Equal(50, spec.Train!.Steps);
         Assert.Equal(3e-4, spec.Train.LearningRate);
         Assert.Equal(0.2, spec.Train.Replay!.Fraction);
-        Assert.Equal(MatcherKind.Numeric, spec.Battery[0].Matcher);
+        Assert.Equal(MatcherKind.Numeric, ((GenerateSettings)spec.Battery[0].Settings).Matcher);
         Assert.Equal(InconclusiveMeans.Warn, spec.Policy.Inconclusive);
         Assert.Equal(0.03, spec.Policy.GeneralMaxDrop);
         Assert.Equal(0.1, spec.Policy.For("a").MaxDrop);

@@ -60,7 +60,7 @@ public class PowerUnderHolmTests
     {
         var tasks = Enumerable.Range(0, 9).Select(i => new Gatekeeper.Specs.TaskSpec
         {
-            Name = $"t{i}", Category = Gatekeeper.Specs.TaskCategory.General, Kind = Gatekeeper.Specs.TaskKind.Generate, Data = "d",
+            Name = $"t{i}", Category = Gatekeeper.Specs.TaskCategory.General, Kind = Gatekeeper.Tasks.TaskKind.Generate, Data = "d",
         }).ToList();
         var spec = new Gatekeeper.Specs.GateSpec
         {

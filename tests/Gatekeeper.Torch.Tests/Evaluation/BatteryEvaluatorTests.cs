@@ -1,5 +1,8 @@
 using Gatekeeper.Battery;
 using Gatekeeper.Specs;
+using Gatekeeper.Tasks;
+using Gatekeeper.Tasks.Generate;
+using Gatekeeper.Tasks.Refusal;
 using Gatekeeper.Torch.Checkpoints;
 using Gatekeeper.Torch.Evaluation;
 using Gatekeeper.Torch.Training;
@@ -35,8 +38,12 @@ public sealed class BatteryEvaluatorTests(MemorisedModel memorised) : IClassFixt
 {
     private readonly Checkpoint _checkpoint = memorised.Checkpoint;
 
-    private static TaskSpec Task(string name, TaskKind kind, MatcherKind matcher = MatcherKind.Exact) =>
-        new() { Name = name, Category = TaskCategory.General, Kind = kind, Data = "d", Matcher = matcher, MaxNewTokens = 30 };
+    private static TaskSpec Task(string name, ITaskKind kind, MatcherKind matcher = MatcherKind.Exact) => new()
+    {
+        Name = name, Category = TaskCategory.General, Kind = kind, Data = "d",
+        Settings = kind == TaskKind.Generate ? new GenerateSettings { Matcher = matcher, MaxNewTokens = 30 }
+            : kind == TaskKind.Refusal ? new RefusalSettings { MaxNewTokens = 30 } : TaskSettings.None,
+    };
 
     private static readonly IReadOnlyList<(TaskSpec, IReadOnlyList<TaskItem>)> Battery =
     [

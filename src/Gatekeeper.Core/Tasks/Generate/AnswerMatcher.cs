@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Gatekeeper.Specs;
 
-namespace Gatekeeper.Scoring;
+namespace Gatekeeper.Tasks.Generate;
 
 /// <summary>Decides whether a generated answer matches the expected one, by the task's matcher.</summary>
 public static partial class AnswerMatcher

@@ -1,4 +1,4 @@
-namespace Gatekeeper.Specs;
+namespace Gatekeeper.Tasks.Generate;
 
 /// <summary>How a generated answer is compared with the expected one.</summary>
 public enum MatcherKind

@@ -1,7 +1,8 @@
-using Gatekeeper.Scoring;
 using Gatekeeper.Specs;
+using Gatekeeper.Tasks.Generate;
+using Gatekeeper.Tasks.Refusal;
 
-namespace Gatekeeper.Core.Tests.Scoring;
+namespace Gatekeeper.Core.Tests.Tasks;
 
 public class ScoringTests
 {
