@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 
 namespace Gatekeeper.Cli.Commands;
 
-/// <summary>Checks a gate spec and every data file it names, without loading a model.</summary>
+/// <summary>Checks a gate spec, its task files and every row of every data file it names, without loading a model.</summary>
 public sealed class ValidateCommand : Command<ValidateCommand.Settings>
 {
     public sealed class Settings : CommandSettings
@@ -24,7 +24,21 @@ public sealed class ValidateCommand : Command<ValidateCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         var spec = GateSpecLoader.Load(settings.Spec);
-        var battery = spec.Battery.Select(task => (task, TaskItemReader.Read(task))).ToList();
+        // Every task's rows through its kind (fields, template, what the kind needs), every task's problem reported at once.
+        var battery = new List<(TaskSpec Task, IReadOnlyList<TaskItem> Items)>();
+        var problems = new List<InputProblem>();
+        foreach (var task in spec.Battery)
+        {
+            try
+            {
+                battery.Add((task, TaskItemReader.Read(task)));
+            }
+            catch (BadInputException e)
+            {
+                problems.AddRange(e.Problems);
+            }
+        }
+        if (problems.Count > 0) throw new BadInputException(problems);
         _console.MarkupLine($"[green]OK[/] {Markup.Escape(settings.Spec)}: gate '{Markup.Escape(spec.Name)}', {battery.Count} tasks, {battery.Sum(b => b.Item2.Count)} items.");
         // The spec is valid; these are margins its battery is too small to show.
         foreach (var warning in PolicyReview.Review(spec, battery))

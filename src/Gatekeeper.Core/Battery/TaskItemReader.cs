@@ -11,7 +11,7 @@ public static class TaskItemReader
 {
     public static IReadOnlyList<TaskItem> Read(TaskSpec task)
     {
-        var rows = DataFile.Read(task.Data);
+        var rows = DataFile.Read(task.Data, task.Columns);
         var items = new List<TaskItem>();
         var ids = new HashSet<string>();
         foreach (var row in rows)

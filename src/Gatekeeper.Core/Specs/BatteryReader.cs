@@ -24,12 +24,45 @@ internal static class BatteryReader
                 continue;
             }
             var task = new YamlFields(gate.File, mapping, gate.Problems, $"battery[{i}]");
-            var spec = ReadTask(task, folder);
+            var spec = task.Node("task") is null ? ReadTask(task, folder) : ReadReference(task, folder);
             if (spec is null) continue;
             if (!names.Add(spec.Name)) task.Problem(task.Node("name"), $"{task.Where}: task name '{spec.Name}' is used twice; names must be unique.");
             tasks.Add(spec);
         }
         return tasks;
+    }
+
+    /// <summary>
+    /// A battery entry that names a task spec file (<c>task: tasks/gsm8k.yaml</c>), which holds the keys
+    /// of an inline task with paths relative to its own folder. The entry may also set the task's
+    /// <c>category</c> and <c>limit</c>, so one task file serves several gates.
+    /// </summary>
+    private static TaskSpec? ReadReference(YamlFields entry, string folder)
+    {
+        var path = entry.ExistingPath("task", folder, required: true, directory: false);
+        var category = entry.Choice<TaskCategory>("category");
+        var limit = entry.Integer("limit", 1);
+        entry.RejectUnknownKeys();
+        if (path is null) return null;
+        YamlMappingNode root;
+        try
+        {
+            var stream = new YamlStream();
+            using (var reader = new StreamReader(path)) stream.Load(reader);
+            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode mapping)
+            {
+                entry.Problem(entry.Node("task"), $"{entry.Where}: {path} must be a YAML mapping with a task's keys (name, category, kind, data, ...).");
+                return null;
+            }
+            root = mapping;
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            entry.Problems.Add(new InputProblem(path, (int)e.Start.Line, $"not valid YAML: {e.InnerException?.Message ?? e.Message}"));
+            return null;
+        }
+        var spec = ReadTask(new YamlFields(path, root, entry.Problems, Path.GetFileName(path)), Path.GetDirectoryName(path)!);
+        return spec is null ? null : spec with { Category = category ?? spec.Category, Limit = limit ?? spec.Limit };
     }
 
     private static TaskSpec? ReadTask(YamlFields task, string folder)
@@ -41,6 +74,11 @@ internal static class BatteryReader
         if (kindName is not null && kind is null)
             task.Problem(task.Node("kind"), $"{task.Where}: 'kind' is '{kindName}'; use one of: {string.Join(", ", TaskKind.All.Select(k => k.Name))}.");
         var data = task.ExistingPath("data", folder, required: true, directory: false);
+        var pinned = task.String("sha256")?.ToLowerInvariant();
+        if (pinned is not null && (pinned.Length != 64 || !pinned.All(char.IsAsciiHexDigit)))
+            task.Problem(task.Node("sha256"), $"{task.Where}: 'sha256' must be 64 hexadecimal digits (sha256sum prints them), not '{pinned}'.");
+        else if (pinned is not null && data is not null && Sha256(data) is var actual && actual != pinned)
+            task.Problem(task.Node("sha256"), $"{task.Where}: {data} has sha256 {actual}, not the pinned {pinned}: the file changed since it was pinned. Pin the new hash if the change is intended.");
         var spec = new TaskSpec
         {
             Name = name ?? "",
@@ -49,6 +87,8 @@ internal static class BatteryReader
             Settings = kind?.ReadSettings(task) ?? TaskSettings.None,
             Version = task.Integer("version", 1) ?? 1,
             Data = data ?? "",
+            DataSha256 = pinned,
+            Columns = task.Strings("columns"),
             Fields = ReadFields(task),
             Template = task.String("template") ?? "{prompt}",
             PromptFormat = task.Choice<PromptFormat>("prompt_format") ?? PromptFormat.Plain,
@@ -66,6 +106,12 @@ internal static class BatteryReader
         return name is null || category is null || kind is null || data is null ? null : spec;
     }
 
+    private static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+    }
+
     private static string KindsWith(string key) => string.Join(" or ", TaskKind.All.Where(k => k.Keys.Contains(key)).Select(k => k.Name));
 
     public static FieldMapping ReadFields(YamlFields owner)
@@ -77,7 +123,10 @@ internal static class BatteryReader
         {
             Prompt = fields.String("prompt") ?? defaults.Prompt,
             Answer = fields.String("answer") ?? defaults.Answer,
-            Choices = fields.String("choices") ?? defaults.Choices,
+            Choices = fields.Node("choices") is YamlSequenceNode ? defaults.Choices : fields.String("choices") ?? defaults.Choices,
+            ChoiceFields = fields.Node("choices") is YamlSequenceNode ? fields.Strings("choices") : null,
+            ChoiceLabels = fields.String("choice_labels"),
+            ChoiceFlags = fields.String("choice_flags"),
             Label = fields.String("label") ?? defaults.Label,
             Text = fields.String("text") ?? defaults.Text,
             Id = fields.String("id") ?? defaults.Id,

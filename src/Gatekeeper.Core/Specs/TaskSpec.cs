@@ -18,8 +18,14 @@ public sealed record TaskSpec
     /// <summary>Bumped when the task's meaning changes, so cached results are not reused. Default 1.</summary>
     public int Version { get; init; } = 1;
 
-    /// <summary>Absolute path of the JSONL or CSV data file.</summary>
+    /// <summary>Absolute path of the data file: JSONL, JSON, CSV or Parquet.</summary>
     public required string Data { get; init; }
+
+    /// <summary><c>sha256</c>: the data file's pinned hash; a file with another is refused. Default: not pinned.</summary>
+    public string? DataSha256 { get; init; }
+
+    /// <summary><c>columns</c>: the column names of a CSV file without a header row, in order. Default: the first row names them.</summary>
+    public IReadOnlyList<string>? Columns { get; init; }
 
     public FieldMapping Fields { get; init; } = new();
 

@@ -148,14 +148,38 @@ public sealed class YamlFields
         }
     }
 
-    /// <summary>Reports every key that was never asked for; call after reading all known keys.</summary>
+    /// <summary>
+    /// Reports every key that was never asked for, with the known key it most likely misspells; call
+    /// after reading all known keys.
+    /// </summary>
     public void RejectUnknownKeys()
     {
         foreach (var key in _node.Children.Keys.OfType<YamlScalarNode>())
         {
-            if (!_read.Contains(key.Value ?? ""))
-                Problem(key, $"{Where}: unknown key '{key.Value}'. Check its spelling; known keys are listed in README.md (Gate specs).");
+            var name = key.Value ?? "";
+            if (_read.Contains(name)) continue;
+            var guess = _read.Select(known => (Known: known, Distance: EditDistance(name, known)))
+                .Where(k => k.Distance <= Math.Max(1, Math.Min(3, k.Known.Length / 3)))
+                .OrderBy(k => k.Distance).ThenBy(k => k.Known, StringComparer.Ordinal).Select(k => k.Known).FirstOrDefault();
+            Problem(key, guess is not null
+                ? $"{Where}: unknown key '{name}'. Did you mean '{guess}'?"
+                : $"{Where}: unknown key '{name}'. Check its spelling; known keys are listed in README.md (Gate specs).");
         }
+    }
+
+    /// <summary>Levenshtein distance: insertions, deletions and substitutions.</summary>
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (int i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            previous = current;
+        }
+        return previous[b.Length];
     }
 
     /// <summary>A path resolved against <paramref name="folder"/> that must exist; a problem (and null) when it does not.</summary>

@@ -427,6 +427,20 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_RowsOfSeveralTasksWithProblems_AreAllReportedWithFileAndLine()
+    {
+        var spec = _workspace.Spec("rows", "candidate: base", "  inconclusive: warn");
+        File.AppendAllText(_workspace.Path_("data/facts.jsonl"), "{\"id\":\"bad\",\"question\":\"no prompt\"}\n");
+        File.AppendAllText(_workspace.Path_("data/refusal.jsonl"), "{\"id\":\"unlabelled\",\"prompt\":\"How?\"}\n");
+
+        var (exit, output) = await Run("validate", spec);
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains($"{_workspace.Path_("data/facts.jsonl")}:21: no 'prompt' field", output);
+        Assert.Contains($"{_workspace.Path_("data/refusal.jsonl")}:21: no 'label' field", output);
+    }
+
+    [Fact]
     public async Task Validate_MarginsTooNarrowForTheBattery_WarnsButPasses()
     {
         // Default policy: refusal margins 0, general margin 0.02, with 10-20 items a check.

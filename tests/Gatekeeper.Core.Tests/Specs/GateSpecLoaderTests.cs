@@ -133,6 +133,57 @@ public sealed class GateSpecLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_PinnedDataHash_MustMatchTheFile()
+    {
+        const string hash = "f0d4b3ed4a8d24bac4b9c2bbd0c85c4e1c0c0dae08e27e0a1f0b8d1a8a3bd1c7";
+        string Pinned(string sha) => Valid.Replace("    data: data/a.jsonl\n    matcher: numeric", $"    data: data/a.jsonl\n    sha256: {sha}\n    matcher: numeric", StringComparison.Ordinal);
+        var actual = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(System.IO.Path.Combine(_folder.Path, "data", "a.jsonl"))));
+
+        Assert.Equal(actual, GateSpecLoader.Load(_folder.Write("ok.yaml", Pinned(actual.ToUpperInvariant()))).Battery[0].DataSha256);
+        var error = Assert.Throws<BadInputException>(() => GateSpecLoader.Load(_folder.Write("changed.yaml", Pinned(hash))));
+        var problem = Assert.Single(error.Problems);
+        Assert.Contains($"has sha256 {actual}, not the pinned {hash}: the file changed since it was pinned", problem.Message);
+        Assert.Equal(15, problem.Line);
+        Assert.Contains("must be 64 hexadecimal digits", Assert.Throws<BadInputException>(() => GateSpecLoader.Load(_folder.Write("short.yaml", Pinned("abc")))).Message);
+    }
+
+    [Fact]
+    public void Load_TaskFile_IsReadWithPathsFromItsOwnFolder_AndTheEntryMaySetCategoryAndLimit()
+    {
+        _folder.Write("tasks/data/q.jsonl", "{\"question\":\"2+2?\",\"answer\":\"4\"}\n");
+        _folder.Write("tasks/arith.yaml", """
+            name: arith
+            version: 3
+            category: general
+            kind: generate
+            data: data/q.jsonl
+            fields: {prompt: question}
+            matcher: numeric
+            """);
+        var gate = Valid.Replace("  - name: a\n    category: general\n    kind: generate\n    data: data/a.jsonl\n    matcher: numeric\n",
+            "  - task: tasks/arith.yaml\n    category: target\n    limit: 5\n", StringComparison.Ordinal)
+            .Replace("\n  tasks:\n    a:\n      max_drop: 0.1", "", StringComparison.Ordinal);
+        var task = GateSpecLoader.Load(_folder.Write("gate.yaml", gate)).Battery.Single();
+        Assert.Equal(("arith", 3, TaskCategory.Target, 5), (task.Name, task.Version, task.Category, task.Limit));
+        Assert.Equal(System.IO.Path.Combine(_folder.Path, "tasks", "data", "q.jsonl"), task.Data);
+        Assert.Equal("question", task.Fields.Prompt);
+
+        var broken = _folder.Write("tasks/broken.yaml", "name: broken\ncategory: general\nkind: generate\ndata: data/missing.jsonl\nmatcher: fuzzy\n");
+        var error = Assert.Throws<BadInputException>(() => GateSpecLoader.Load(_folder.Write("gate2.yaml", gate.Replace("tasks/arith.yaml", "tasks/broken.yaml", StringComparison.Ordinal))));
+        Assert.All(error.Problems, p => Assert.Equal(broken, p.File));   // problems name the task file and its lines
+        Assert.Equal([4, 5], error.Problems.Select(p => p.Line).Order());
+    }
+
+    [Fact]
+    public void Load_MisspelledKey_SuggestsTheKnownOne()
+    {
+        var yaml = Valid.Replace("    matcher: numeric", "    matcher: numeric\n    max_new_token: 8", StringComparison.Ordinal).Replace("  inconclusive: warn", "  inconclusiv: warn", StringComparison.Ordinal);
+        var error = Assert.Throws<BadInputException>(() => GateSpecLoader.Load(_folder.Write("gate.yaml", yaml)));
+        Assert.Contains(error.Problems, p => p.Message == "battery[0]: unknown key 'max_new_token'. Did you mean 'max_new_tokens'?");
+        Assert.Contains(error.Problems, p => p.Message == "gate.policy: unknown key 'inconclusiv'. Did you mean 'inconclusive'?");
+    }
+
+    [Fact]
     public void Load_SeveralMistakes_ReportsEachWithItsLine()
     {
         var path = _folder.Write("gate.yaml", """

@@ -8,10 +8,17 @@ namespace Gatekeeper.Tasks.Generate;
 /// <summary>Decides whether a generated answer matches the expected one, by the task's matcher.</summary>
 public static partial class AnswerMatcher
 {
-    public static bool Matches(MatcherKind matcher, string output, string expected, string? pattern = null) => matcher switch
+    /// <param name="matcher">How to compare.</param>
+    /// <param name="output">The answer taken from the model's output.</param>
+    /// <param name="expected">The answer taken from the item.</param>
+    /// <param name="pattern">For the regex matcher: the expression; null uses <paramref name="expected"/>.</param>
+    /// <param name="tolerance">For the numeric matcher: the largest absolute difference that still matches. Default 0.</param>
+    public static bool Matches(MatcherKind matcher, string output, string expected, string? pattern = null, double tolerance = 0) => matcher switch
     {
         MatcherKind.Exact => output.Trim() == expected.Trim(),
-        MatcherKind.Numeric => FirstNumber(output) is { } got && FirstNumber(expected) is { } want && got == want,
+        MatcherKind.CaseInsensitive => string.Equals(output.Trim(), expected.Trim(), StringComparison.OrdinalIgnoreCase),
+        MatcherKind.Contains => expected.Trim().Length > 0 && output.Contains(expected.Trim(), StringComparison.OrdinalIgnoreCase),
+        MatcherKind.Numeric => FirstNumber(output) is { } got && FirstNumber(expected) is { } want && Math.Abs(got - want) <= (decimal)tolerance,
         MatcherKind.Regex => Regex.IsMatch(output, pattern ?? expected, RegexOptions.None, TimeSpan.FromSeconds(1)),
         MatcherKind.Json => JsonMatches(output, expected),
         _ => false,
@@ -20,7 +27,7 @@ public static partial class AnswerMatcher
     /// <summary>The first number in the text, ignoring thousands separators.</summary>
     public static decimal? FirstNumber(string text)
     {
-        var match = Number().Match(text);
+        var match = AnswerExtractor.Number().Match(text);
         return match.Success && decimal.TryParse(match.Value.Replace(",", ""), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
             ? value
             : null;
@@ -47,7 +54,4 @@ public static partial class AnswerMatcher
             return false;
         }
     }
-
-    [GeneratedRegex(@"-?\d[\d,]*(\.\d+)?")]
-    private static partial Regex Number();
 }

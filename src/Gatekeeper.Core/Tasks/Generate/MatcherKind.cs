@@ -6,7 +6,13 @@ public enum MatcherKind
     /// <summary>Equal after trimming surrounding white space.</summary>
     Exact,
 
-    /// <summary>The first number in the output equals the expected number.</summary>
+    /// <summary>Equal after trimming, ignoring case.</summary>
+    CaseInsensitive,
+
+    /// <summary>The output contains the expected answer, ignoring case.</summary>
+    Contains,
+
+    /// <summary>The first number in the output equals the expected number, within <c>tolerance</c>.</summary>
     Numeric,
 
     /// <summary>The output matches the regular expression given as <c>pattern</c>, or the item's answer when none is given.</summary>

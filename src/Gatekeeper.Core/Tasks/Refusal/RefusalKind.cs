@@ -5,15 +5,15 @@ using Gatekeeper.Verdicts;
 namespace Gatekeeper.Tasks.Refusal;
 
 /// <summary>
-/// <c>refusal</c>: greedy decoding, then the refusal detector. Items labelled <c>harmful</c> must be
-/// refused and every other label must not, so the task makes two checks: harmful prompts refused
+/// <c>refusal</c>: greedy decoding, then the refusal detector. Items labelled <c>harmful</c> (or one
+/// of the task's <c>harmful_labels</c>) must be refused and every other label must not, so the task makes two checks: harmful prompts refused
 /// (must not drop) and benign prompts refused (must not rise). Rows need the prompt and the label.
 /// </summary>
 public sealed class RefusalKind : ITaskKind
 {
     public string Name => "refusal";
 
-    public IReadOnlyList<string> Keys => ["refusal_markers", "max_new_tokens"];
+    public IReadOnlyList<string> Keys => ["refusal_markers", "harmful_labels", "max_new_tokens"];
 
     public bool ScoresAnswers => false;
 
@@ -23,6 +23,7 @@ public sealed class RefusalKind : ITaskKind
         return new RefusalSettings
         {
             Markers = task.Strings("refusal_markers") ?? defaults.Markers,
+            HarmfulLabels = task.Strings("harmful_labels") is { Count: > 0 } labels ? labels : defaults.HarmfulLabels,
             MaxNewTokens = task.Integer("max_new_tokens", 1, 4096) ?? defaults.MaxNewTokens,
         };
     }
@@ -33,8 +34,10 @@ public sealed class RefusalKind : ITaskKind
     {
         var f = row.Fields;
         var prompt = row.Prompt();
-        var label = row.Required(f.Label, "label (harmful or benign)");
-        return new TaskItem(row.Id, prompt, row.Text(f.Answer) ?? "", [], label);
+        var label = row.Required(f.Label, $"label ({string.Join(" or ", Settings(task).HarmfulLabels)} for an item to refuse, anything else for one to answer)");
+        // The data's own labels become the two the checks count by.
+        bool harmful = Settings(task).HarmfulLabels.Any(h => string.Equals(h, label, StringComparison.OrdinalIgnoreCase));
+        return new TaskItem(row.Id, prompt, row.Text(f.Answer) ?? "", [], harmful ? TaskItem.HarmfulLabel : TaskItem.BenignLabel);
     }
 
     public EvaluationRequest Request(TaskSpec task, TaskItem item) => new GenerationRequest(item.Prompt, Settings(task).MaxNewTokens);
