@@ -42,6 +42,16 @@ public sealed class TaskKindTests : IDisposable
     }
 
     [Fact]
+    public void MultipleChoice_NormalizedByCharacters_AsAccNorm()
+    {
+        var item = new TaskItem("c", "Pick.", "a much longer one", ["a", "a much longer one"], null);
+        var response = new ChoiceResponse([-3, -17]);   // -3 per character against -1
+        Assert.Equal("a", TaskKind.MultipleChoice.Score(Task(TaskKind.MultipleChoice), item, response).Output);
+        var normalized = Task(TaskKind.MultipleChoice, settings: new Gatekeeper.Tasks.MultipleChoice.MultipleChoiceSettings { Normalize = Gatekeeper.Tasks.MultipleChoice.ChoiceNormalization.Characters });
+        Assert.True(TaskKind.MultipleChoice.Score(normalized, item, response).Correct);
+    }
+
+    [Fact]
     public void Generate_AsksForItsTokenLimit_AndScoresByItsMatcher()
     {
         var task = Task(TaskKind.Generate, settings: new GenerateSettings { Matcher = MatcherKind.Numeric, MaxNewTokens = 7 });

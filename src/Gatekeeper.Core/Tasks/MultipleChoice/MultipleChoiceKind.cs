@@ -5,8 +5,9 @@ using Gatekeeper.Verdicts;
 namespace Gatekeeper.Tasks.MultipleChoice;
 
 /// <summary>
-/// <c>multiple_choice</c>: the model's log-likelihood of each choice after the prompt; the item is
-/// right when the likeliest choice is the answer. Rows need the prompt, at least two choices (a list
+/// <c>multiple_choice</c>: the model's log-likelihood of each choice after the prompt (optionally per
+/// character, as lm-evaluation-harness's <c>acc_norm</c>); the item is right when the likeliest
+/// choice is the answer. Rows need the prompt, at least two choices (a list
 /// field, or one field per choice) and the answer: a choice's label, a zero-based index or a choice's
 /// text, or one flag per choice marking the right one.
 /// </summary>
@@ -14,11 +15,12 @@ public sealed class MultipleChoiceKind : ITaskKind
 {
     public string Name => "multiple_choice";
 
-    public IReadOnlyList<string> Keys => [];
+    public IReadOnlyList<string> Keys => ["normalize"];
 
     public bool ScoresAnswers => true;
 
-    public TaskSettings ReadSettings(YamlFields task) => TaskSettings.None;
+    public TaskSettings ReadSettings(YamlFields task) =>
+        new MultipleChoiceSettings { Normalize = task.Choice<ChoiceNormalization>("normalize") ?? new MultipleChoiceSettings().Normalize };
 
     public TaskItem ToItem(TaskSpec task, TaskRow row)
     {
@@ -58,10 +60,12 @@ public sealed class MultipleChoiceKind : ITaskKind
     public ItemOutcome Score(TaskSpec task, TaskItem item, EvaluationResponse response)
     {
         var scores = ((ChoiceResponse)response).LogLikelihoods;
+        bool perCharacter = (task.Settings as MultipleChoiceSettings)?.Normalize == ChoiceNormalization.Characters;
+        double Score(int i) => perCharacter ? scores[i] / Math.Max(1, item.Choices[i].Length) : scores[i];
         int best = 0;
         for (int i = 1; i < scores.Count; i++)
         {
-            if (scores[i] > scores[best]) best = i;   // the first of equals, as an argmax
+            if (Score(i) > Score(best)) best = i;   // the first of equals, as an argmax
         }
         var chosen = item.Choices[best];
         return AnswerChecks.Outcome(task, item, chosen, chosen == item.Answer);
