@@ -41,7 +41,7 @@ public sealed class EvaluationCache
             // The kind's settings with their defaults filled in (the refusal phrases): changing a default changes outcomes.
             Settings = JsonSerializer.SerializeToElement(task.Settings.AsScored(), task.Settings.GetType()),
         });
-        var data = FileHash.Sha256(task.Data);
+        var data = FileHash.Sha256(task.Data) + (task.FewShot is { } fewShot ? $"+few_shot:{fewShot.Count}:{fewShot.Seed}:{FileHash.Sha256(fewShot.Data)}" : "");
         var text = $"evaluator:{EvaluatorVersion}\ncode:{_codeVersion}\nmodel:{modelSha256}\ncompute:{compute}\ntask:{definition}\ndata:{data}\n";
         return FileHash.Sha256(Encoding.UTF8.GetBytes(text));
     }

@@ -23,6 +23,30 @@ public static class TaskItemReader
             items.Add(item);
         }
         if (items.Count == 0) throw new BadInputException(task.Data, null, $"task '{task.Name}' has no items.");
-        return items;
+        return task.FewShot is { } fewShot ? WithExamples(task, fewShot, items) : items;
+    }
+
+    /// <summary>Each item's prompt after its solved examples: "prompt answer", a blank line between, the item's prompt last.</summary>
+    private static List<TaskItem> WithExamples(TaskSpec task, FewShotSpec fewShot, List<TaskItem> items)
+    {
+        var examples = DataFile.Read(fewShot.Data, task.Columns).Select(row => task.Kind.ToItem(task, new TaskRow(task with { Data = fewShot.Data }, row))).ToList();
+        return items.Select(item =>
+        {
+            // Never the item itself; the same item gets the same examples whatever else is read.
+            var candidates = examples.Where(e => e.Prompt != item.Prompt).ToList();
+            if (candidates.Count < fewShot.Count)
+                throw new BadInputException(fewShot.Data, null, $"task '{task.Name}' asks for {fewShot.Count} examples, and this file has {candidates.Count} besides item '{item.Id}'.");
+            var random = new Random(StableSeed(fewShot.Seed, item.Id));
+            var chosen = candidates.OrderBy(_ => random.Next()).Take(fewShot.Count);
+            var prefix = string.Concat(chosen.Select(e => $"{e.Prompt} {e.Answer}\n\n"));
+            return item with { Prompt = prefix + item.Prompt };
+        }).ToList();
+    }
+
+    /// <summary>A seed from the task's seed and an item id that does not change between runs or machines (string.GetHashCode does).</summary>
+    private static int StableSeed(int seed, string id)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{seed}:{id}"));
+        return BitConverter.ToInt32(hash, 0) & int.MaxValue;
     }
 }

@@ -93,6 +93,7 @@ internal static class BatteryReader
             Template = task.String("template") ?? "{prompt}",
             PromptFormat = task.Choice<PromptFormat>("prompt_format") ?? PromptFormat.Plain,
             Limit = task.Integer("limit", 1),
+            FewShot = ReadFewShot(task, folder, kind),
         };
         // A key of another kind is a task declared with the wrong kind, or the key on the wrong task.
         if (kind is not null)
@@ -104,6 +105,26 @@ internal static class BatteryReader
         }
         task.RejectUnknownKeys();
         return name is null || category is null || kind is null || data is null ? null : spec;
+    }
+
+    private static FewShotSpec? ReadFewShot(YamlFields task, string folder, ITaskKind? kind)
+    {
+        var fields = task.Mapping("few_shot");
+        if (fields is null) return null;
+        var defaults = new FewShotSpec { Data = "" };
+        var data = fields.ExistingPath("data", folder, required: true, directory: false);
+        var spec = new FewShotSpec
+        {
+            Data = data ?? "",
+            Count = fields.Integer("count", 1, 64) ?? defaults.Count,
+            Seed = fields.Integer("seed") ?? defaults.Seed,
+        };
+        fields.RejectUnknownKeys();
+        if (kind is { ScoresAnswers: false })
+            task.Problem(task.Node("few_shot"), $"{task.Where}: 'few_shot' shows solved examples, which a {kind.Name} task has not; it applies to {string.Join(" and ", TaskKind.All.Where(k => k.ScoresAnswers).Select(k => k.Name))} tasks.");
+        if (task.Node("prompt_format") is YamlScalarNode { Value: "chat" })
+            task.Problem(task.Node("few_shot"), $"{task.Where}: 'few_shot' puts examples in plain text before the prompt; use it with prompt_format plain.");
+        return data is null ? null : spec;
     }
 
     private static string Sha256(string path)

@@ -35,6 +35,9 @@ public sealed record TaskSpec
     /// <summary>Plain text, or the checkpoint's chat template. Default plain.</summary>
     public PromptFormat PromptFormat { get; init; } = PromptFormat.Plain;
 
+    /// <summary>Solved examples before each prompt; only for kinds scored by right answers. Default none (zero-shot).</summary>
+    public FewShotSpec? FewShot { get; init; }
+
     /// <summary>Evaluate only the first this many items. Default: all.</summary>
     public int? Limit { get; init; }
 }

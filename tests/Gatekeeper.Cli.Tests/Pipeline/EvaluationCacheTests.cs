@@ -48,6 +48,19 @@ public sealed class EvaluationCacheTests : IDisposable
     }
 
     [Fact]
+    public void Key_ChangesWithTheFewShotExamplesFile()
+    {
+        var cache = new EvaluationCache(_folder, "1.0.0");
+        var shots = Path.Combine(_folder, "shots.jsonl");
+        File.WriteAllText(shots, "{\"prompt\":\"1 + 1?\",\"answer\":\"2\"}\n");
+        var task = Refusal() with { Kind = TaskKind.Generate, Settings = TaskSettings.None, FewShot = new FewShotSpec { Data = shots, Count = 1 } };
+        var before = cache.Key(ModelA, task, Cpu);
+        Assert.NotEqual(cache.Key(ModelA, task with { FewShot = null }, Cpu), before);
+        File.AppendAllText(shots, "{\"prompt\":\"2 + 2?\",\"answer\":\"4\"}\n");
+        Assert.NotEqual(before, cache.Key(ModelA, task, Cpu));
+    }
+
+    [Fact]
     public void Key_ChangesWithTheDataBytes()
     {
         var cache = new EvaluationCache(_folder, "1.0.0");

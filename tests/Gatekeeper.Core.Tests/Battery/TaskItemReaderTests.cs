@@ -48,6 +48,28 @@ public sealed class TaskItemReaderTests : IDisposable
     }
 
     [Fact]
+    public void Read_FewShot_PutsSolvedExamplesBeforeEachPrompt_TheSameEachTime_NeverTheItemItself()
+    {
+        var train = _folder.Write("train.jsonl", string.Concat(Enumerable.Range(0, 8).Select(i => $"{{\"prompt\":\"{i} + 1?\",\"answer\":\"{i + 1}\"}}\n")));
+        var test = _folder.Write("test.jsonl", "{\"id\":\"a\",\"prompt\":\"3 + 1?\",\"answer\":\"4\"}\n{\"id\":\"b\",\"prompt\":\"9 + 1?\",\"answer\":\"10\"}\n");
+        var task = Task(test) with { FewShot = new FewShotSpec { Data = train, Count = 3 } };
+
+        var items = TaskItemReader.Read(task);
+        var shots = items[0].Prompt.Split("\n\n");
+        Assert.Equal(4, shots.Length);
+        Assert.Equal("3 + 1?", shots[^1]);
+        Assert.All(shots[..^1], shot => Assert.Matches(@"^(\d) \+ 1\? (\d+)$", shot));
+        Assert.DoesNotContain("3 + 1? 4", shots);                                   // never the item itself
+        Assert.Equal(items.Select(i => i.Prompt), TaskItemReader.Read(task).Select(i => i.Prompt));   // the same every time
+        Assert.Equal(items[0].Prompt, TaskItemReader.Read(task with { Limit = 1 }).Single().Prompt);   // whatever else is read
+        Assert.NotEqual(items[0].Prompt, TaskItemReader.Read(task with { FewShot = task.FewShot! with { Seed = 7 } })[0].Prompt);
+        Assert.Equal("4", items[0].Answer);
+
+        var tooFew = Assert.Throws<BadInputException>(() => TaskItemReader.Read(task with { FewShot = task.FewShot! with { Count = 9 } }));
+        Assert.Contains("asks for 9 examples", tooFew.Message);
+    }
+
+    [Fact]
     public void Read_DuplicateIds_AreRejected()
     {
         var path = _folder.Write("d.jsonl", "{\"id\":\"x\",\"prompt\":\"a\",\"answer\":\"b\"}\n{\"id\":\"x\",\"prompt\":\"c\",\"answer\":\"d\"}\n");

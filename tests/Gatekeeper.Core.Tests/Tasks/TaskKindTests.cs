@@ -106,6 +106,25 @@ public sealed class TaskKindTests : IDisposable
     }
 
     [Fact]
+    public void Reader_FewShotOnARefusalTask_IsAProblem()
+    {
+        _folder.Write("d.jsonl", "{\"prompt\":\"p\",\"label\":\"harmful\"}\n");
+        var path = _folder.Write("gate.yaml", """
+            name: g
+            base: .
+            candidate: .
+            battery:
+              - name: t
+                category: safety
+                kind: refusal
+                data: d.jsonl
+                few_shot: {data: d.jsonl, count: 1}
+            """);
+        var problem = Assert.Single(Assert.Throws<BadInputException>(() => GateSpecLoader.Load(path)).Problems);
+        Assert.StartsWith("battery[0]: 'few_shot' shows solved examples, which a refusal task has not", problem.Message);
+    }
+
+    [Fact]
     public void Reader_AKeyOfAnotherKind_NamesTheKindsItAppliesTo()
     {
         _folder.Write("d.jsonl", "{\"prompt\":\"p\",\"answer\":\"a\",\"choices\":[\"a\",\"b\"]}\n");
