@@ -28,6 +28,10 @@ public static class GatekeeperApp
             config.PropagateExceptions();
             config.AddCommand<RunCommand>("run").WithDescription("Run a gate end to end: train or take a candidate, evaluate, decide, report, record.")
                 .WithExample("run", "gates/default.yaml");
+            config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate one model on (a shard of) a gate's battery and write its per-item outcomes.")
+                .WithExample("eval", "gates/default.yaml", "--model", "gates/base", "--shard", "1/2");
+            config.AddCommand<MergeCommand>("merge").WithDescription("Combine the shards 'eval' wrote into one outcome file.")
+                .WithExample("merge", "gates/default.yaml", "out/default/eval-1-of-2", "out/default/eval-2-of-2");
             config.AddCommand<ValidateCommand>("validate").WithDescription("Check a gate spec and its data files without running a model.");
             config.AddCommand<SweepCommand>("sweep").WithDescription("Train every mitigation method on a gate's data, gate each, and write the trade-off table and plot.")
                 .WithExample("sweep", "gates/gentle.yaml");

@@ -1,5 +1,3 @@
-using Spectre.Console.Testing;
-
 namespace Gatekeeper.Cli.Tests.Commands;
 
 public sealed class InspectCommandTests : IDisposable
@@ -8,13 +6,7 @@ public sealed class InspectCommandTests : IDisposable
 
     public void Dispose() => _workspace.Dispose();
 
-    private static async Task<(int Exit, string Output)> Run(params string[] args)
-    {
-        var console = new TestConsole { EmitAnsiSequences = false };
-        console.Profile.Width = 1000;
-        int exit = await GatekeeperApp.RunAsync(args, console);
-        return (exit, console.Output);
-    }
+    private static Task<(int Exit, string Output)> Run(params string[] args) => Cli.Run(args);
 
     [Fact]
     public async Task Inspect_ACheckpoint_SaysItsFamilySizeAndIdentity()

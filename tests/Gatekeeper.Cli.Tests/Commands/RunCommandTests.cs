@@ -8,13 +8,7 @@ public sealed class RunCommandTests : IDisposable
 
     public void Dispose() => _workspace.Dispose();
 
-    private async Task<(int Exit, string Output)> Run(params string[] args)
-    {
-        var console = new TestConsole { EmitAnsiSequences = false };
-        console.Profile.Width = 1000;   // no wrapping inside the sentences asserted on
-        int exit = await GatekeeperApp.RunAsync(args, console);
-        return (exit, console.Output);
-    }
+    private static Task<(int Exit, string Output)> Run(params string[] args) => Cli.Run(args);
 
     private string[] RunArgs(string spec) =>
     [

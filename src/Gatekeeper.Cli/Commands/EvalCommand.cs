@@ -1,0 +1,55 @@
+using System.ComponentModel;
+using Gatekeeper.Battery;
+using Gatekeeper.Pipeline;
+using Gatekeeper.Specs;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Gatekeeper.Cli.Commands;
+
+/// <summary>Evaluates one model on (a shard of) a gate's battery and writes the per-item outcomes, for CI to split across runners.</summary>
+public sealed class EvalCommand : Command<EvalCommand.Settings>
+{
+    public sealed class Settings : ModelSettings
+    {
+        [CommandArgument(0, "<SPEC>")]
+        [Description("Gate spec whose battery is evaluated")]
+        public string Spec { get; init; } = "";
+
+        [CommandOption("--model <DIR>")]
+        [Description("Checkpoint folder to evaluate (the base, or a candidate)")]
+        public string Model { get; init; } = "";
+
+        [CommandOption("--shard <K/N>")]
+        [Description("Evaluate only the k-th of n deterministic slices, e.g. 2/4. Default: the whole battery")]
+        public string? Shard { get; init; }
+
+        [CommandOption("-o|--output <DIR>")]
+        [Description("Folder for outcomes.jsonl and shard.json (replaced). Default: out/<gate>/eval-<k>-of-<n>")]
+        public string? Output { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (Model.Length == 0) return ValidationResult.Error("--model: give the checkpoint folder to evaluate.");
+            if (Shard is not null && Battery.Shard.Parse(Shard, out var problem) is null) return ValidationResult.Error($"--shard: {problem}");
+            return FolderError(("--output", Output)) ?? base.Validate();
+        }
+    }
+
+    private readonly IAnsiConsole _console;
+
+    public EvalCommand(IAnsiConsole console) => _console = console;
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        settings.ApplyThreads();
+        var spec = GateSpecLoader.Load(settings.Spec);
+        spec = spec with { Compute = settings.Apply(spec.Compute) };
+        var shard = settings.Shard is null ? Shard.Whole : Shard.Parse(settings.Shard, out _)!;
+        var output = Path.GetFullPath(settings.Output ?? Path.Combine("out", spec.Name, $"eval-{shard.Index}-of-{shard.Count}"));
+        var options = new GateRunOptions { CodeVersion = BuildInfo.Version };
+        var manifest = ShardedEvaluation.Run(spec, settings.Model, shard, output, options, new ConsoleGateObserver(_console), cancellation);
+        _console.MarkupLine($"Wrote {manifest.Items} outcomes of model {manifest.ModelSha256[..12]} (shard {shard}) to [link]{Markup.Escape(output)}[/].");
+        return ExitCodes.Pass;
+    }
+}
