@@ -203,19 +203,12 @@ public static class CandidateTrainer
 
     private static List<TrainingExample> ReadExamples(string path, FieldMapping fields, int rowLength, ITokenizer framing)
     {
-        var examples = new List<TrainingExample>();
         int longest = rowLength + 1;   // a row holds T inputs and, shifted by one, T targets
-        foreach (var row in DataFile.Read(path))
+        return [.. TrainingRows.Read(path, fields).Select(row =>
         {
-            string Text(string field) => row.Fields.TryGetValue(field, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String
-                ? v.GetString()!
-                : throw new BadInputException(path, row.Line, $"no text field '{field}'. Training rows need a prompt and an answer; map other columns with 'fields'.");
-            var example = TrainingExample.FromChat(framing, Text(fields.Prompt), Text(fields.Answer));
-            if (example.Length > longest)
-                throw new BadInputException(path, row.Line, $"the example is {example.Length} tokens, longer than a training row of {rowLength} (the model's context, or train.sequence_length). Shorten it, or raise sequence_length.");
-            examples.Add(example);
-        }
-        if (examples.Count == 0) throw new BadInputException(path, null, "no training examples.");
-        return examples;
+            var example = TrainingExample.FromChat(framing, row.Prompt, row.Answer);
+            return example.Length <= longest ? example
+                : throw new BadInputException(path, row.Line, $"the example is {example.Length} tokens, longer than a training row of {rowLength} (the model's context, or train.sequence_length). Shorten it, or raise sequence_length.");
+        })];
     }
 }

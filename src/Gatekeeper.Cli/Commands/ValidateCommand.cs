@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 
 namespace Gatekeeper.Cli.Commands;
 
-/// <summary>Checks a gate spec, its task files and every row of every data file it names, without loading a model.</summary>
+/// <summary>Checks a gate spec, its task files and every row of every data file it names (battery and training), without loading a model.</summary>
 public sealed class ValidateCommand : Command<ValidateCommand.Settings>
 {
     public sealed class Settings : CommandSettings
@@ -36,6 +36,24 @@ public sealed class ValidateCommand : Command<ValidateCommand.Settings>
             catch (BadInputException e)
             {
                 problems.AddRange(e.Problems);
+            }
+        }
+        // And every training row: the fine-tuning data with the spec's fields, the general data (replay, an EWC Fisher's) with the defaults.
+        if (spec.Train is { } train)
+        {
+            var files = new List<(string Path, FieldMapping Fields)> { (train.Data, train.Fields) };
+            if (train.Replay is { } replay) files.Add((replay.Data, new FieldMapping()));
+            if (train.Ewc is { } ewc) files.AddRange(ewc.Chain.Select(c => (c.Data, new FieldMapping())).Prepend((ewc.FisherData, new FieldMapping())));
+            foreach (var (path, fields) in files.Distinct())
+            {
+                try
+                {
+                    TrainingRows.Read(path, fields);
+                }
+                catch (BadInputException e)
+                {
+                    problems.AddRange(e.Problems);
+                }
             }
         }
         if (problems.Count > 0) throw new BadInputException(problems);

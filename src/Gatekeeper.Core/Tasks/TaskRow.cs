@@ -27,35 +27,11 @@ public sealed partial class TaskRow
     /// <summary>The item's id: the id field, else the line.</summary>
     public string Id => Text(Fields.Id) ?? $"line-{_row.Line}";
 
-    /// <summary>
-    /// A field's value: the field of that name, else a path into nested objects and arrays with dots
-    /// (<c>choices.text</c>, <c>mc1_targets.choices</c>, <c>answers.0</c>); null when absent.
-    /// </summary>
-    public JsonElement? Value(string field)
-    {
-        if (_row.Fields.TryGetValue(field, out var value)) return value;
-        var parts = field.Split('.');
-        if (parts.Length < 2 || !_row.Fields.TryGetValue(parts[0], out var current)) return null;
-        foreach (var part in parts.Skip(1))
-        {
-            if (current.ValueKind == JsonValueKind.Object && current.TryGetProperty(part, out var child)) current = child;
-            else if (current.ValueKind == JsonValueKind.Array && int.TryParse(part, out int index) && index >= 0 && index < current.GetArrayLength()) current = current[index];
-            else return null;
-        }
-        return current;
-    }
+    /// <summary>A field's value, by name or by a path with dots into nested fields (<see cref="FieldPath"/>); null when absent.</summary>
+    public JsonElement? Value(string field) => FieldPath.Resolve(_row.Fields, field);
 
     /// <summary>A field as text (numbers and other JSON as written); null when absent or null.</summary>
-    public string? Text(string field)
-    {
-        if (Value(field) is not { } value) return null;
-        return value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Null => null,
-            _ => value.GetRawText(),
-        };
-    }
+    public string? Text(string field) => FieldPath.Text(_row.Fields, field);
 
     /// <summary>A required field as text, or bad input naming it as <paramref name="what"/>.</summary>
     public string Required(string field, string what) => Text(field) ?? throw Missing(field, what);

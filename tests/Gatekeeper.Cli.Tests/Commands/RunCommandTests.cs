@@ -435,6 +435,18 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_ATrainingRowWithoutAnAnswer_IsReportedBeforeAnyModelLoads()
+    {
+        var spec = _workspace.Spec("train-rows", GateWorkspace.TrainTenSteps, "  inconclusive: warn");
+        File.AppendAllText(_workspace.Path_("data/train.jsonl"), "{\"id\":\"half\",\"prompt\":\"Convert 9 m to cm.\"}\n");
+
+        var (exit, output) = await Run("validate", spec);
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains($"{_workspace.Path_("data/train.jsonl")}:41: no text field 'answer'", output);
+    }
+
+    [Fact]
     public async Task Validate_MarginsTooNarrowForTheBattery_WarnsButPasses()
     {
         // Default policy: refusal margins 0, general margin 0.02, with 10-20 items a check.
