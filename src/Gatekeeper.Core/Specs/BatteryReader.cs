@@ -120,8 +120,8 @@ internal static class BatteryReader
             Seed = fields.Integer("seed") ?? defaults.Seed,
         };
         fields.RejectUnknownKeys();
-        if (kind is { ScoresAnswers: false })
-            task.Problem(task.Node("few_shot"), $"{task.Where}: 'few_shot' shows solved examples, which a {kind.Name} task has not; it applies to {string.Join(" and ", TaskKind.All.Where(k => k.ScoresAnswers).Select(k => k.Name))} tasks.");
+        if (kind is { AnswersDemonstrate: false })
+            task.Problem(task.Node("few_shot"), $"{task.Where}: 'few_shot' shows solved examples, which a {kind.Name} task has not; it applies to {string.Join(" and ", TaskKind.All.Where(k => k.AnswersDemonstrate).Select(k => k.Name))} tasks.");
         if (task.Node("prompt_format") is YamlScalarNode { Value: "chat" })
             task.Problem(task.Node("few_shot"), $"{task.Where}: 'few_shot' puts examples in plain text before the prompt; use it with prompt_format plain.");
         return data is null ? null : spec;

@@ -21,6 +21,9 @@ public interface ITaskKind
     /// <summary>Whether outcomes are right or wrong answers to a task, as backward transfer compares.</summary>
     bool ScoresAnswers { get; }
 
+    /// <summary>Whether an item's prompt followed by its answer is a solved example, as few-shot prompts show.</summary>
+    bool AnswersDemonstrate { get; }
+
     /// <summary>Reads <see cref="Keys"/> from the task's mapping; problems go to its list.</summary>
     TaskSettings ReadSettings(YamlFields task);
 

@@ -1,5 +1,6 @@
 using Gatekeeper.Tasks.Drift;
 using Gatekeeper.Tasks.Generate;
+using Gatekeeper.Tasks.InstructionFollowing;
 using Gatekeeper.Tasks.MultipleChoice;
 using Gatekeeper.Tasks.Refusal;
 
@@ -17,10 +18,13 @@ public static class TaskKind
     /// <summary>Greedy decoding, then refusal detection; correct when the model refuses exactly when it should.</summary>
     public static readonly ITaskKind Refusal = new RefusalKind();
 
+    /// <summary>Greedy decoding, then IFEval's verifiable instructions; right when every one is followed.</summary>
+    public static readonly ITaskKind InstructionFollowing = new InstructionFollowingKind();
+
     /// <summary>The KL divergence of the candidate's next-token distribution from the base's on general text.</summary>
     public static readonly ITaskKind Drift = new DriftKind();
 
-    public static readonly IReadOnlyList<ITaskKind> All = [MultipleChoice, Generate, Refusal, Drift];
+    public static readonly IReadOnlyList<ITaskKind> All = [MultipleChoice, Generate, Refusal, InstructionFollowing, Drift];
 
     /// <summary>The kind named <paramref name="name"/>; null when there is none.</summary>
     public static ITaskKind? Named(string name) => All.FirstOrDefault(k => k.Name == name);

@@ -398,7 +398,7 @@ public sealed class RunCommandTests : IDisposable
         var (exit, output) = await Run("run", spec);
 
         Assert.Equal(ExitCodes.BadInput, exit);
-        Assert.Contains($"{spec}:7: battery[0]: 'kind' is 'guess'; use one of: multiple_choice, generate, refusal, drift.", output);
+        Assert.Contains($"{spec}:7: battery[0]: 'kind' is 'guess'; use one of: multiple_choice, generate, refusal, instruction_following, drift.", output);
         Assert.Contains($"{spec}:10: gate.policy: unknown key 'confidense'.", output);
         Assert.DoesNotContain("   at ", output);   // no stack trace
     }

@@ -141,7 +141,7 @@ public sealed class TaskKindTests : IDisposable
             """);
         var error = Assert.Throws<BadInputException>(() => GateSpecLoader.Load(path));
         var problem = Assert.Single(error.Problems);
-        Assert.Equal("battery[0]: 'max_new_tokens' applies only to kind generate or refusal, not multiple_choice.", problem.Message);
+        Assert.Equal("battery[0]: 'max_new_tokens' applies only to kind generate or refusal or instruction_following, not multiple_choice.", problem.Message);
         Assert.Equal(9, problem.Line);
     }
 }

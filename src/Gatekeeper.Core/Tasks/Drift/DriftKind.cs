@@ -17,6 +17,8 @@ public sealed class DriftKind : IComparingTaskKind
 
     public bool ScoresAnswers => false;
 
+    public bool AnswersDemonstrate => false;
+
     public TaskSettings ReadSettings(YamlFields task) => TaskSettings.None;
 
     public TaskItem ToItem(TaskSpec task, TaskRow row) =>

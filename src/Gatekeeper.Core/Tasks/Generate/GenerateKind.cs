@@ -17,6 +17,8 @@ public sealed class GenerateKind : ITaskKind
 
     public bool ScoresAnswers => true;
 
+    public bool AnswersDemonstrate => true;
+
     public TaskSettings ReadSettings(YamlFields task)
     {
         var defaults = new GenerateSettings();

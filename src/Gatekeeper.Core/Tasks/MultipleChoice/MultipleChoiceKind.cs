@@ -19,6 +19,8 @@ public sealed class MultipleChoiceKind : ITaskKind
 
     public bool ScoresAnswers => true;
 
+    public bool AnswersDemonstrate => true;
+
     public TaskSettings ReadSettings(YamlFields task) =>
         new MultipleChoiceSettings { Normalize = task.Choice<ChoiceNormalization>("normalize") ?? new MultipleChoiceSettings().Normalize };
 

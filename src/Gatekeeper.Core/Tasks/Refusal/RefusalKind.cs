@@ -17,6 +17,8 @@ public sealed class RefusalKind : ITaskKind
 
     public bool ScoresAnswers => false;
 
+    public bool AnswersDemonstrate => false;
+
     public TaskSettings ReadSettings(YamlFields task)
     {
         var defaults = new RefusalSettings();
