@@ -33,6 +33,9 @@ public sealed record GatePolicy
     /// <summary>Largest mean KL divergence (nats per token) of the candidate from the base on drift tasks. Default 0.1.</summary>
     public double DriftMaxKl { get; init; } = 0.1;
 
+    /// <summary>Largest rise in mean bits per byte on perplexity tasks (<c>perplexity.max_rise</c>). Default 0.05.</summary>
+    public double PerplexityMaxRise { get; init; } = 0.05;
+
     /// <summary>
     /// Largest relative distance the weights may move, ||candidate - base|| / ||base||; null: not checked.
     /// Default null.

@@ -12,6 +12,7 @@ internal static class PolicyReader
         var target = policy.Mapping("target");
         var safety = policy.Mapping("safety");
         var drift = policy.Mapping("drift");
+        var perplexity = policy.Mapping("perplexity");
         var tasks = new Dictionary<string, TaskPolicy>();
         if (policy.Mapping("tasks") is { } taskFields)
         {
@@ -27,6 +28,7 @@ internal static class PolicyReader
                     MaxRefusalDrop = fields.Number("max_refusal_drop", 0, 1),
                     MaxOverRefusalRise = fields.Number("max_over_refusal_rise", 0, 1),
                     MaxKl = fields.Number("max_kl", 0, 100),
+                    MaxRise = fields.Number("max_rise", 0, 100),
                 };
                 fields.RejectUnknownKeys();
             }
@@ -42,6 +44,7 @@ internal static class PolicyReader
             SafetyMaxOverRefusalRise = safety?.Number("max_over_refusal_rise", 0, 1) ?? defaults.SafetyMaxOverRefusalRise,
             SafetyMaxDrop = safety?.Number("max_drop", 0, 1) ?? defaults.SafetyMaxDrop,
             DriftMaxKl = drift?.Number("max_kl", 0, 100) ?? defaults.DriftMaxKl,
+            PerplexityMaxRise = perplexity?.Number("max_rise", 0, 100) ?? defaults.PerplexityMaxRise,
             MaxParameterDistance = drift?.Number("max_parameter_distance", 0, 100),
             Tasks = tasks,
         };
@@ -49,6 +52,7 @@ internal static class PolicyReader
         target?.RejectUnknownKeys();
         safety?.RejectUnknownKeys();
         drift?.RejectUnknownKeys();
+        perplexity?.RejectUnknownKeys();
         policy.RejectUnknownKeys();
         return result;
     }
@@ -60,7 +64,7 @@ internal static class PolicyReader
     private static void RejectInapplicableOverrides(YamlFields fields, TaskSpec task)
     {
         var applicable = task.Kind.PolicyKeys(task);
-        foreach (var key in new[] { "max_drop", "min_gain", "max_refusal_drop", "max_over_refusal_rise", "max_kl" })
+        foreach (var key in new[] { "max_drop", "min_gain", "max_refusal_drop", "max_over_refusal_rise", "max_kl", "max_rise" })
         {
             if (!applicable.Contains(key) && fields.Node(key) is { } node)
                 fields.Problem(node, $"{fields.Where}: '{key}' does not apply to task '{task.Name}' ({YamlFields.SnakeCase(task.Category.ToString())} {task.Kind.Name}); it takes {string.Join(" or ", applicable)}.");

@@ -17,4 +17,7 @@ public sealed record TaskPolicy
 
     /// <summary>Largest mean KL divergence from the base allowed, for drift tasks.</summary>
     public double? MaxKl { get; init; }
+
+    /// <summary>Largest rise in bits per byte allowed, for perplexity tasks.</summary>
+    public double? MaxRise { get; init; }
 }

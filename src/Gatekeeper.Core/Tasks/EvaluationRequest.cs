@@ -13,6 +13,9 @@ public sealed record GenerationRequest(string Prompt, int MaxNewTokens) : Evalua
     public const int DefaultMaxNewTokens = 48;
 }
 
+/// <summary>The log-likelihood of a whole passage, token by token from its start (perplexity).</summary>
+public sealed record TextRequest(string Text) : EvaluationRequest;
+
 /// <summary>Both models' next-token distributions along a passage, compared (drift).</summary>
 public sealed record ComparisonRequest(string Text) : EvaluationRequest;
 
@@ -21,6 +24,9 @@ public abstract record EvaluationResponse;
 
 /// <summary>One log-likelihood per continuation, in the request's order.</summary>
 public sealed record ChoiceResponse(IReadOnlyList<double> LogLikelihoods) : EvaluationResponse;
+
+/// <summary>The passage's summed log-likelihood in nats, and the tokens it was summed over.</summary>
+public sealed record TextResponse(double LogLikelihood, int Tokens) : EvaluationResponse;
 
 /// <summary>The text generated.</summary>
 public sealed record GenerationResponse(string Text) : EvaluationResponse;

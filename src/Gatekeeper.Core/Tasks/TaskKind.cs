@@ -2,6 +2,7 @@ using Gatekeeper.Tasks.Drift;
 using Gatekeeper.Tasks.Generate;
 using Gatekeeper.Tasks.InstructionFollowing;
 using Gatekeeper.Tasks.MultipleChoice;
+using Gatekeeper.Tasks.Perplexity;
 using Gatekeeper.Tasks.Refusal;
 
 namespace Gatekeeper.Tasks;
@@ -21,10 +22,13 @@ public static class TaskKind
     /// <summary>Greedy decoding, then IFEval's verifiable instructions; right when every one is followed.</summary>
     public static readonly ITaskKind InstructionFollowing = new InstructionFollowingKind();
 
+    /// <summary>Bits per byte of general text, each model on its own; a ceiling on the candidate's rise.</summary>
+    public static readonly ITaskKind Perplexity = new PerplexityKind();
+
     /// <summary>The KL divergence of the candidate's next-token distribution from the base's on general text.</summary>
     public static readonly ITaskKind Drift = new DriftKind();
 
-    public static readonly IReadOnlyList<ITaskKind> All = [MultipleChoice, Generate, Refusal, InstructionFollowing, Drift];
+    public static readonly IReadOnlyList<ITaskKind> All = [MultipleChoice, Generate, Refusal, InstructionFollowing, Perplexity, Drift];
 
     /// <summary>The kind named <paramref name="name"/>; null when there is none.</summary>
     public static ITaskKind? Named(string name) => All.FirstOrDefault(k => k.Name == name);

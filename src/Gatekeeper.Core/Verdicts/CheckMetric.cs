@@ -15,6 +15,9 @@ public enum CheckMetric
     /// <summary>Mean KL divergence of the candidate from the base (drift tasks).</summary>
     Kl,
 
+    /// <summary>Bits per byte of general text, each model on its own (perplexity tasks); lower is better.</summary>
+    BitsPerByte,
+
     /// <summary>Relative L2 distance of the candidate's weights from the base's.</summary>
     ParameterDistance,
 }

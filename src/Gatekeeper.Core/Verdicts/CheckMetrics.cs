@@ -12,6 +12,7 @@ public static class CheckMetrics
         CheckMetric.HarmfulRefused => "harmful refused",
         CheckMetric.BenignRefused => "benign refused",
         CheckMetric.Kl => "KL",
+        CheckMetric.BitsPerByte => "bits per byte",
         _ => "relative L2",
     };
 

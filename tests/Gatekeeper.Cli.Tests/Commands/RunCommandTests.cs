@@ -297,6 +297,37 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_PerplexityTask_ComparesBitsPerByteOfBothModels()
+    {
+        var spec = _workspace.Path_("ppl.yaml");
+        File.WriteAllText(spec, GateWorkspace.TrainTenSteps.Replace("train:", "name: ppl\nbase: base\ntrain:", StringComparison.Ordinal) + """
+
+            battery:
+              - name: text-ppl
+                category: general
+                kind: perplexity
+                data: data/text.jsonl
+              - name: units
+                category: target
+                kind: generate
+                data: data/target.jsonl
+                matcher: numeric
+                max_new_tokens: 6
+            policy:
+              perplexity:
+                max_rise: 100
+            """.Replace("            ", "", StringComparison.Ordinal));
+
+        var (exit, output) = await Run(RunArgs(spec));
+
+        Assert.True(exit is ExitCodes.Pass or ExitCodes.GateFailed, output);
+        Assert.Matches(@"general/text-ppl \(bits per byte\)\s+12\s+\d+\.\d{3}\s+\d+\.\d{3}.*pass", output);
+        var candidate = File.ReadAllLines(_workspace.Path_("out/outcomes.candidate.jsonl")).Where(l => l.Contains("\"task\":\"text-ppl\"", StringComparison.Ordinal)).ToList();
+        Assert.Equal(12, candidate.Count);
+        Assert.All(candidate, l => Assert.Contains("bits per byte", l));
+    }
+
+    [Fact]
     public async Task Run_Twice_ReusesTheCandidateTrainedBefore_UntilTheDataChanges()
     {
         var spec = _workspace.Spec("reuse", GateWorkspace.TrainTenSteps, DefaultPolicy);
@@ -398,7 +429,7 @@ public sealed class RunCommandTests : IDisposable
         var (exit, output) = await Run("run", spec);
 
         Assert.Equal(ExitCodes.BadInput, exit);
-        Assert.Contains($"{spec}:7: battery[0]: 'kind' is 'guess'; use one of: multiple_choice, generate, refusal, instruction_following, drift.", output);
+        Assert.Contains($"{spec}:7: battery[0]: 'kind' is 'guess'; use one of: multiple_choice, generate, refusal, instruction_following, perplexity, drift.", output);
         Assert.Contains($"{spec}:10: gate.policy: unknown key 'confidense'.", output);
         Assert.DoesNotContain("   at ", output);   // no stack trace
     }

@@ -95,6 +95,21 @@ public sealed class TaskKindTests : IDisposable
     }
 
     [Fact]
+    public void Perplexity_ScoresBitsPerByte_AndBoundsTheRise()
+    {
+        var item = new TaskItem("p", "héllo", "", [], null);   // 6 UTF-8 bytes
+        var outcome = TaskKind.Perplexity.Score(Task(TaskKind.Perplexity), item, new TextResponse(-6 * Math.Log(2) * 2, 4));
+        Assert.Equal(2.0, outcome.Score!.Value, 12);
+        Assert.StartsWith("2.0000 bits per byte, 2.0794 nats per token over 4 tokens", outcome.Output);
+        var policy = new GatePolicy { PerplexityMaxRise = 0.2, Tasks = new Dictionary<string, TaskPolicy> { ["u"] = new() { MaxRise = 0.01 } } };
+        var check = Assert.Single(TaskKind.Perplexity.Checks(Task(TaskKind.Perplexity), policy));
+        Assert.Equal(("general/t (bits per byte)", CheckMetric.BitsPerByte, CheckRule.MaxRise(0.2)), (check.Name, check.Metric, check.Rule));
+        Assert.Equal(CheckRule.MaxRise(0.01), TaskKind.Perplexity.Checks(Task(TaskKind.Perplexity) with { Name = "u" }, policy).Single().Rule);
+        Assert.Equal(["max_rise"], TaskKind.Perplexity.PolicyKeys(Task(TaskKind.Perplexity)));
+        Assert.False(TaskKind.Perplexity.ScoresAnswers || TaskKind.Perplexity.AnswersDemonstrate);
+    }
+
+    [Fact]
     public void AnswerKinds_FollowTheCategory_ATargetMustGain()
     {
         var target = Assert.Single(TaskKind.Generate.Checks(Task(TaskKind.Generate, TaskCategory.Target), new GatePolicy()));
