@@ -24,8 +24,7 @@ public sealed class PerplexityKind : ITaskKind
 
     public TaskSettings ReadSettings(YamlFields task) => TaskSettings.None;
 
-    public TaskItem ToItem(TaskSpec task, TaskRow row) =>
-        new(row.Id, row.Required(row.Fields.Text, "text"), "", [], null);
+    public TaskItem ToItem(TaskSpec task, TaskRow row) => Passages.Item(row);
 
     public EvaluationRequest Request(TaskSpec task, TaskItem item) => new TextRequest(item.Prompt);
 
