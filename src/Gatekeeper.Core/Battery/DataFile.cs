@@ -123,7 +123,6 @@ public static class DataFile
         {
             HasHeaderRecord = columns is null,
             DetectColumnCountChanges = false,
-            BadDataFound = null,
             IgnoreBlankLines = true,
         };
         using var reader = new StreamReader(path);

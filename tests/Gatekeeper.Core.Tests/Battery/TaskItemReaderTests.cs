@@ -70,6 +70,15 @@ public sealed class TaskItemReaderTests : IDisposable
     }
 
     [Fact]
+    public void Read_CsvWithAQuoteNeverClosed_IsBadInput_NotRowsRunTogether()
+    {
+        var path = _folder.Write("q.csv", "prompt,answer\n\"What is 2 + 2?,4\nWhat is 3 + 3?,6\n");
+        var error = Assert.Throws<BadInputException>(() => TaskItemReader.Read(Task(path)));
+        Assert.Equal(path, error.Problems.Single().File);
+        Assert.Contains("not valid CSV", error.Message);
+    }
+
+    [Fact]
     public void Read_DuplicateIds_AreRejected()
     {
         var path = _folder.Write("d.jsonl", "{\"id\":\"x\",\"prompt\":\"a\",\"answer\":\"b\"}\n{\"id\":\"x\",\"prompt\":\"c\",\"answer\":\"d\"}\n");
