@@ -120,42 +120,35 @@ public sealed class TaskKindTests : IDisposable
         Assert.False(TaskKind.Refusal.ScoresAnswers || TaskKind.Drift.ScoresAnswers);
     }
 
-    [Fact]
-    public void Reader_FewShotOnARefusalTask_IsAProblem()
+    /// <summary>The one problem of a gate whose battery is one task of this kind over a file of this row, with this last key (on line 9).</summary>
+    private InputProblem OnlyProblem(string row, string category, string kind, string lastKey)
     {
-        _folder.Write("d.jsonl", "{\"prompt\":\"p\",\"label\":\"harmful\"}\n");
-        var path = _folder.Write("gate.yaml", """
+        _folder.Write("d.jsonl", row + "\n");
+        var path = _folder.Write("gate.yaml", $"""
             name: g
             base: .
             candidate: .
             battery:
               - name: t
-                category: safety
-                kind: refusal
+                category: {category}
+                kind: {kind}
                 data: d.jsonl
-                few_shot: {data: d.jsonl, count: 1}
+                {lastKey}
             """);
-        var problem = Assert.Single(Assert.Throws<BadInputException>(() => GateSpecLoader.Load(path)).Problems);
+        return Assert.Single(Assert.Throws<BadInputException>(() => GateSpecLoader.Load(path)).Problems);
+    }
+
+    [Fact]
+    public void Reader_FewShotOnARefusalTask_IsAProblem()
+    {
+        var problem = OnlyProblem("{\"prompt\":\"p\",\"label\":\"harmful\"}", "safety", "refusal", "few_shot: {data: d.jsonl, count: 1}");
         Assert.StartsWith("battery[0]: 'few_shot' shows solved examples, which a refusal task has not", problem.Message);
     }
 
     [Fact]
     public void Reader_AKeyOfAnotherKind_NamesTheKindsItAppliesTo()
     {
-        _folder.Write("d.jsonl", "{\"prompt\":\"p\",\"answer\":\"a\",\"choices\":[\"a\",\"b\"]}\n");
-        var path = _folder.Write("gate.yaml", """
-            name: g
-            base: .
-            candidate: .
-            battery:
-              - name: t
-                category: general
-                kind: multiple_choice
-                data: d.jsonl
-                max_new_tokens: 8
-            """);
-        var error = Assert.Throws<BadInputException>(() => GateSpecLoader.Load(path));
-        var problem = Assert.Single(error.Problems);
+        var problem = OnlyProblem("{\"prompt\":\"p\",\"answer\":\"a\",\"choices\":[\"a\",\"b\"]}", "general", "multiple_choice", "max_new_tokens: 8");
         Assert.Equal("battery[0]: 'max_new_tokens' applies only to kind generate or refusal or instruction_following, not multiple_choice.", problem.Message);
         Assert.Equal(9, problem.Line);
     }
