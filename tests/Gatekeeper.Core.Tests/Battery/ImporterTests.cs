@@ -18,12 +18,19 @@ public sealed class ImporterTests : IDisposable
         Name = "t", Category = TaskCategory.General, Kind = kind, Data = data, Fields = fields, Settings = settings ?? TaskSettings.None, Columns = columns,
     };
 
-    /// <summary>The real benchmark files, exactly as published, beside the repository (never copied into it).</summary>
+    /// <summary>
+    /// The real benchmark files, exactly as published, in <c>shared/benchmarks</c> beside the repository
+    /// (or beside a folder above it), or where <c>GATEKEEPER_BENCHMARKS</c> points; never copied into it.
+    /// </summary>
     private static string Benchmark(string name)
     {
-        var path = Path.GetFullPath(Path.Combine(Specs.GateSpecLoaderTests.RepositoryRoot(), "..", "shared", "benchmarks", name));
-        Assert.True(File.Exists(path), $"{path} is missing: the real benchmark files live in ../shared/benchmarks beside the repository.");
-        return path;
+        var folders = new List<string>();
+        if (Environment.GetEnvironmentVariable("GATEKEEPER_BENCHMARKS") is { Length: > 0 } given) folders.Add(given);
+        for (var folder = Directory.GetParent(Specs.GateSpecLoaderTests.RepositoryRoot()); folder is not null; folder = folder.Parent)
+            folders.Add(Path.Combine(folder.FullName, "shared", "benchmarks"));
+        var path = folders.Select(f => Path.Combine(f, name)).FirstOrDefault(File.Exists);
+        Assert.True(path is not null, $"{name} is missing: the real benchmark files live in shared/benchmarks beside the repository (looked in {string.Join(", ", folders)}); set GATEKEEPER_BENCHMARKS to their folder.");
+        return path!;
     }
 
     [Fact]
