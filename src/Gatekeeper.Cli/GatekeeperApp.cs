@@ -28,10 +28,16 @@ public static class GatekeeperApp
             config.PropagateExceptions();
             config.AddCommand<RunCommand>("run").WithDescription("Run a gate end to end: train or take a candidate, evaluate, decide, report, record.")
                 .WithExample("run", "gates/default.yaml");
+            config.AddCommand<TrainCommand>("train").WithDescription("Train the spec's candidate from its base (or run its training command) into <output>/candidate.")
+                .WithExample("train", "gates/default.yaml");
             config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate one model on (a shard of) a gate's battery and write its per-item outcomes.")
                 .WithExample("eval", "gates/default.yaml", "--model", "gates/base", "--shard", "1/2");
-            config.AddCommand<MergeCommand>("merge").WithDescription("Combine the shards 'eval' wrote into one outcome file.")
-                .WithExample("merge", "gates/default.yaml", "out/default/eval-1-of-2", "out/default/eval-2-of-2");
+            config.AddCommand<MergeCommand>("merge").WithDescription("Combine the shards 'eval' wrote into the one evaluation 'decide' reads.")
+                .WithExample("merge", "gates/default.yaml", "out/default/eval-1-of-2", "out/default/eval-2-of-2", "-o", "out/default/eval-base");
+            config.AddCommand<DecideCommand>("decide").WithDescription("Decide the gate from the base's and candidate's evaluations; write outcomes, gate-result.json, report and records. Exits as the gate does.")
+                .WithExample("decide", "gates/default.yaml", "--base", "out/default/eval-base", "--candidate", "out/default/eval-candidate", "--candidate-model", "out/default/candidate");
+            config.AddCommand<ReportCommand>("report").WithDescription("Render the report of a decided gate from its gate-result.json.")
+                .WithExample("report", "out/default/gate-result.json");
             config.AddCommand<ValidateCommand>("validate").WithDescription("Check a gate spec and its data files without running a model.");
             config.AddCommand<SweepCommand>("sweep").WithDescription("Train every mitigation method on a gate's data, gate each, and write the trade-off table and plot.")
                 .WithExample("sweep", "gates/gentle.yaml");

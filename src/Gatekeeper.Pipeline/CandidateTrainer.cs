@@ -21,7 +21,7 @@ public static class CandidateTrainer
     /// <param name="stage">Told what is happening before training starts.</param>
     /// <param name="progress">Training progress.</param>
     /// <param name="cancellation">Stops training at its next step.</param>
-    public static (Checkpoint Candidate, TrainingResult Result) Train(Checkpoint checkpoint, TrainSpec spec, string outputDirectory, GateRunOptions options,
+    public static (Checkpoint Candidate, TrainingRecord Training) Train(Checkpoint checkpoint, TrainSpec spec, string outputDirectory, GateRunOptions options,
         Action<string> stage, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         var (cacheDirectory, codeVersion) = (options.CacheDirectory, options.CodeVersion);
@@ -59,9 +59,10 @@ public static class CandidateTrainer
         {
             FisherDiagonal Fisher(CausalLanguageModel start) => EstimateFisher(start, checkpoint, spec, rowLength, framing, cacheDirectory, stage, cancellation);
             var (manifest, result) = TrainCopy(model, checkpoint, spec, batches, training, outputDirectory, codeVersion, key, Fisher, stage, progress, cancellation);
-            TrainedCandidate.Record(outputDirectory, result);
+            var record = new TrainingRecord(result, options.TrainingThreads);
+            TrainedCandidate.Record(outputDirectory, record);
             if (Directory.Exists(ResumeFolder(outputDirectory))) Directory.Delete(ResumeFolder(outputDirectory), recursive: true);
-            return (new Checkpoint(model, tokenizer, manifest, checkpoint.ConfigSource, outputDirectory), result);
+            return (new Checkpoint(model, tokenizer, manifest, checkpoint.ConfigSource, outputDirectory), record);
         }
         catch
         {

@@ -19,15 +19,17 @@ public sealed class EvaluationCache
     public const int EvaluatorVersion = 1;
 
     private readonly string _folder;
-    private readonly string _codeVersion;
 
     /// <param name="folder">Where entries are kept.</param>
     /// <param name="codeVersion">The program's version, part of every key.</param>
     public EvaluationCache(string folder, string codeVersion)
     {
         _folder = folder;
-        _codeVersion = codeVersion;
+        CodeVersion = codeVersion;
     }
+
+    /// <summary>The program's version, part of every key.</summary>
+    public string CodeVersion { get; }
 
     /// <param name="modelSha256">The model's content hash (for drift, both models').</param>
     /// <param name="task">The task, all of whose definition enters the key.</param>
@@ -42,7 +44,7 @@ public sealed class EvaluationCache
             Settings = JsonSerializer.SerializeToElement(task.Settings.AsScored(), task.Settings.GetType()),
         });
         var data = FileHash.Sha256(task.Data) + (task.FewShot is { } fewShot ? $"+few_shot:{fewShot.Count}:{fewShot.Seed}:{FileHash.Sha256(fewShot.Data)}" : "");
-        var text = $"evaluator:{EvaluatorVersion}\ncode:{_codeVersion}\nmodel:{modelSha256}\ncompute:{compute}\ntask:{definition}\ndata:{data}\n";
+        var text = $"evaluator:{EvaluatorVersion}\ncode:{CodeVersion}\nmodel:{modelSha256}\ncompute:{compute}\ntask:{definition}\ndata:{data}\n";
         return FileHash.Sha256(Encoding.UTF8.GetBytes(text));
     }
 

@@ -3,14 +3,17 @@ namespace Gatekeeper.Pipeline;
 /// <summary>Where a gate run writes, and what it records alongside.</summary>
 public sealed record GateRunOptions
 {
+    public const string DefaultMlflowDirectory = "mlruns";
+    public const string DefaultCacheDirectory = ".gatekeeper/cache";
+
     /// <summary>Folder for the candidate, per-item outcomes and reports. Default: out/&lt;gate name&gt;.</summary>
     public string? OutputDirectory { get; init; }
 
     /// <summary>MLflow file store folder. Default: mlruns.</summary>
-    public string MlflowDirectory { get; init; } = "mlruns";
+    public string MlflowDirectory { get; init; } = DefaultMlflowDirectory;
 
     /// <summary>Folder of cached evaluations, keyed by model and task content. Default: .gatekeeper/cache.</summary>
-    public string CacheDirectory { get; init; } = ".gatekeeper/cache";
+    public string CacheDirectory { get; init; } = DefaultCacheDirectory;
 
     /// <summary>
     /// Torch threads for training (and an EWC Fisher): fixed, because the count changes the weights

@@ -27,8 +27,9 @@ public sealed class MlflowRecorder
 
     public string Location => _tracking.Location;
 
-    public void RecordTraining(TrainingResult result, string candidateSha256, string parentSha256, int threads)
+    public void RecordTraining(TrainingRecord training, string candidateSha256, string parentSha256)
     {
+        var (result, threads) = (training.Result, training.Threads);
         var run = _tracking.CreateRun(_experimentId, "train candidate", new Dictionary<string, string>
         {
             ["gatekeeper.stage"] = "train", ["gatekeeper.candidate_sha256"] = candidateSha256, ["gatekeeper.base_sha256"] = parentSha256,

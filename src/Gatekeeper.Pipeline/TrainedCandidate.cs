@@ -17,7 +17,7 @@ namespace Gatekeeper.Pipeline;
 public static class TrainedCandidate
 {
     public const string KeyName = "training_key";
-    private const string ResultFile = "training.json";
+    public const string ResultFile = "training.json";
 
     public static string Key(Checkpoint baseCheckpoint, TrainSpec spec, string codeVersion, int threads)
     {
@@ -36,7 +36,7 @@ public static class TrainedCandidate
     }
 
     /// <summary>The candidate in <paramref name="directory"/> and its training, when it was trained under <paramref name="key"/>.</summary>
-    public static (Checkpoint Candidate, TrainingResult Result)? TryReuse(string directory, string key, Checkpoint baseCheckpoint)
+    public static (Checkpoint Candidate, TrainingRecord Training)? TryReuse(string directory, string key, Checkpoint baseCheckpoint)
     {
         var manifestPath = Path.Combine(directory, CheckpointManifest.FileName);
         var resultPath = Path.Combine(directory, ResultFile);
@@ -45,22 +45,24 @@ public static class TrainedCandidate
         {
             var stored = JsonSerializer.Deserialize<CheckpointManifest>(File.ReadAllBytes(manifestPath));
             if (stored?.Training.GetValueOrDefault(KeyName) != key) return null;
-            var result = ReadResult(resultPath);
+            var result = ReadRecord(resultPath);
             var candidate = PeftAdapter.IsAdapter(directory)
                 ? PeftAdapter.Load(directory, baseCheckpoint)
                 : Checkpoint.Load(directory, Torch.Compute.ComputeTarget.Of(baseCheckpoint.Model));
             return (candidate, result);
         }
-        catch (Exception e) when (e is JsonException or InvalidDataException or FormatException or KeyNotFoundException)
+        catch (Exception e) when (e is JsonException or InvalidDataException or FormatException or KeyNotFoundException or BadInputException)
         {
             return null;   // anything unreadable is trained again
         }
     }
 
-    public static void Record(string directory, TrainingResult result)
+    public static void Record(string directory, TrainingRecord training)
     {
+        var result = training.Result;
         var json = new JsonObject
         {
+            ["threads"] = training.Threads,
             ["loss_by_step"] = new JsonArray([.. result.LossByStep.Select(l => (JsonNode)new JsonArray(l.Step, l.Loss))]),
             ["elapsed_seconds"] = result.Elapsed.TotalSeconds,
             ["trainable_parameters"] = result.TrainableParameters,
@@ -68,10 +70,19 @@ public static class TrainedCandidate
         AtomicFile.WriteAllText(Path.Combine(directory, ResultFile), json.ToJsonString());
     }
 
-    private static TrainingResult ReadResult(string path)
+    /// <summary>The training recorded in <paramref name="path"/> (a candidate's <c>training.json</c>).</summary>
+    public static TrainingRecord ReadRecord(string path)
     {
-        var json = JsonNode.Parse(File.ReadAllText(path))!;
-        var losses = json["loss_by_step"]!.AsArray().Select(p => ((int)p![0]!, (double)p[1]!)).ToList();
-        return new TrainingResult(losses, TimeSpan.FromSeconds((double)json["elapsed_seconds"]!)) { TrainableParameters = (long?)json["trainable_parameters"] ?? 0 };
+        try
+        {
+            var json = JsonNode.Parse(File.ReadAllText(path))!;
+            var losses = json["loss_by_step"]!.AsArray().Select(p => ((int)p![0]!, (double)p[1]!)).ToList();
+            var result = new TrainingResult(losses, TimeSpan.FromSeconds((double)json["elapsed_seconds"]!)) { TrainableParameters = (long?)json["trainable_parameters"] ?? 0 };
+            return new TrainingRecord(result, (int)json["threads"]!);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NullReferenceException)
+        {
+            throw new BadInputException(path, null, $"not a training record ({e.Message}); give the {ResultFile} that 'gatekeeper train' wrote beside the candidate.");
+        }
     }
 }

@@ -2,6 +2,8 @@ using System.ComponentModel;
 using Gatekeeper.Battery;
 using Gatekeeper.Pipeline;
 using Gatekeeper.Specs;
+using Gatekeeper.Torch.Checkpoints;
+using Gatekeeper.Torch.Compute;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -10,7 +12,7 @@ namespace Gatekeeper.Cli.Commands;
 /// <summary>Evaluates one model on (a shard of) a gate's battery and writes the per-item outcomes, for CI to split across runners.</summary>
 public sealed class EvalCommand : Command<EvalCommand.Settings>
 {
-    public sealed class Settings : ModelSettings
+    public sealed class Settings : CacheSettings
     {
         [CommandArgument(0, "<SPEC>")]
         [Description("Gate spec whose battery is evaluated")]
@@ -21,7 +23,7 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
         public string Model { get; init; } = "";
 
         [CommandOption("--shard <K/N>")]
-        [Description("Evaluate only the k-th of n deterministic slices, e.g. 2/4. Default: the whole battery")]
+        [Description("Evaluate only the k-th of n deterministic slices, e.g. 2/4. Default: the whole battery (answered from the cache where it can)")]
         public string? Shard { get; init; }
 
         [CommandOption("-o|--output <DIR>")]
@@ -47,8 +49,15 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
         spec = spec with { Compute = settings.Apply(spec.Compute) };
         var shard = settings.Shard is null ? Shard.Whole : Shard.Parse(settings.Shard, out _)!;
         var output = Path.GetFullPath(settings.Output ?? Path.Combine("out", spec.Name, $"eval-{shard.Index}-of-{shard.Count}"));
-        var options = new GateRunOptions { CodeVersion = BuildInfo.Version };
-        var manifest = ShardedEvaluation.Run(spec, settings.Model, shard, output, options, new ConsoleGateObserver(_console), cancellation);
+        var options = settings.RunOptions(output);
+        var observer = new ConsoleGateObserver(_console);
+        var battery = EvaluationStage.SingleModelTasks(spec);
+        var target = ComputeTarget.From(spec.Compute);
+        observer.Stage($"Loading the model from {settings.Model} ({target}).");
+        using var checkpoint = Checkpoint.Load(settings.Model, target);
+        var evaluation = EvaluationStage.Evaluate("model", checkpoint, battery, shard, new EvaluationCache(options.CacheDirectory, options.CodeVersion), observer, cancellation);
+        evaluation.Write(output);
+        var manifest = evaluation.Manifest;
         _console.MarkupLine($"Wrote {manifest.Items} outcomes of model {manifest.ModelSha256[..12]} (shard {shard}) to [link]{Markup.Escape(output)}[/].");
         return ExitCodes.Pass;
     }

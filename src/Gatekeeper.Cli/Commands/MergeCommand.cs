@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using Gatekeeper.Battery;
 using Gatekeeper.Pipeline;
 using Gatekeeper.Specs;
 using Spectre.Console;
@@ -7,7 +6,7 @@ using Spectre.Console.Cli;
 
 namespace Gatekeeper.Cli.Commands;
 
-/// <summary>Combines the shards 'eval' wrote into one outcome file, refusing shards that do not belong together.</summary>
+/// <summary>Combines the shards 'eval' wrote into the one evaluation an unsharded 'eval' writes, refusing shards that do not belong together.</summary>
 public sealed class MergeCommand : Command<MergeCommand.Settings>
 {
     public sealed class Settings : CommandSettings
@@ -20,9 +19,12 @@ public sealed class MergeCommand : Command<MergeCommand.Settings>
         [Description("Each shard's folder, as 'eval' wrote it")]
         public string[] Shards { get; init; } = [];
 
-        [CommandOption("-o|--output <FILE>")]
-        [Description("The merged outcomes (JSONL). Default: out/<gate>/outcomes.jsonl")]
+        [CommandOption("-o|--output <DIR>")]
+        [Description("Folder for the merged outcomes.jsonl and shard.json (replaced), as 'decide' reads them. Default: out/<gate>/eval")]
         public string? Output { get; init; }
+
+        public override ValidationResult Validate() =>
+            Output is not null && File.Exists(Output) ? ValidationResult.Error($"--output {Output} is a file; give a folder (it is created when missing).") : base.Validate();
     }
 
     private readonly IAnsiConsole _console;
@@ -32,11 +34,10 @@ public sealed class MergeCommand : Command<MergeCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         var spec = GateSpecLoader.Load(settings.Spec);
-        var outcomes = ShardedEvaluation.Merge(spec, settings.Shards);
-        var output = Path.GetFullPath(settings.Output ?? Path.Combine("out", spec.Name, "outcomes.jsonl"));
-        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-        OutcomeFile.Write(output, outcomes);
-        _console.MarkupLine($"Merged {settings.Shards.Length} shards, {outcomes.Count} outcomes, into [link]{Markup.Escape(output)}[/].");
+        var merged = EvaluationStage.Merge(spec, settings.Shards);
+        var output = Path.GetFullPath(settings.Output ?? Path.Combine("out", spec.Name, "eval"));
+        merged.Write(output);
+        _console.MarkupLine($"Merged {settings.Shards.Length} shards, {merged.Outcomes.Count} outcomes of model {merged.Manifest.ModelSha256[..12]}, into [link]{Markup.Escape(output)}[/].");
         return ExitCodes.Pass;
     }
 }

@@ -24,10 +24,6 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         [Description("Folder for the candidate, outcomes and report. Default: out/<gate name>")]
         public string? Output { get; init; }
 
-        [CommandOption("--tag <KEY=VALUE>")]
-        [Description("Tag for the MLflow run (repeatable), e.g. --tag pr=42 --tag trigger=nightly")]
-        public string[] Tags { get; init; } = [];
-
         public override ValidationResult Validate() =>
             FolderError(("--output", Output)) ?? base.Validate();
     }
@@ -48,23 +44,11 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         }
         spec = spec with { Compute = settings.Apply(spec.Compute) };
         _console.MarkupLine($"[bold]Gate {Markup.Escape(spec.Name)}[/] ({Markup.Escape(settings.Spec)}), {spec.Compute.Device}, {spec.Compute.DType}, evaluating on {TorchSharp.torch.get_num_threads()} threads.");
-        var options = settings.RunOptions(settings.Output, ParseTags(settings.Tags));
+        var options = settings.RunOptions(settings.Output);
         var run = GateRunner.Run(spec, options, new ConsoleGateObserver(_console), cancellation);
         VerdictTable.Write(_console, run.Verdict);
         _console.MarkupLine($"Report: [link]{Markup.Escape(run.ReportPath)}[/]");
         _console.MarkupLine($"MLflow: run {run.MlflowRunId} in {Markup.Escape(Path.GetFullPath(settings.Mlruns))} (open with: mlflow ui --backend-store-uri {Markup.Escape(settings.Mlruns)})");
         return run.ExitCode;
-    }
-
-    private static Dictionary<string, string> ParseTags(IEnumerable<string> tags)
-    {
-        var parsed = new Dictionary<string, string>();
-        foreach (var tag in tags)
-        {
-            int equals = tag.IndexOf('=');
-            if (equals <= 0) throw new BadInputException("--tag", null, $"'{tag}' is not KEY=VALUE, e.g. --tag pr=42.");
-            parsed[tag[..equals]] = tag[(equals + 1)..];
-        }
-        return parsed;
     }
 }

@@ -40,5 +40,7 @@ public sealed record Shard(int Index, int Count)
         return slices;
     }
 
+    public bool IsWhole => Count == 1;
+
     public override string ToString() => $"{Index}/{Count}";
 }

@@ -24,25 +24,27 @@ public sealed class ShardCommandTests : IDisposable
         var first = await Eval(spec, "base", "1/3", "s1");
         await Eval(spec, "base", "2/3", "s2");
         await Eval(spec, "base", "3/3", "s3");
-        Assert.Contains("Evaluating shard 1/3 of the battery: 27 of 80 items.", first);   // drift, which needs two models, is left out
+        Assert.Contains("Evaluating shard 1/3 of the battery with the model", first);
+        Assert.Contains(": 27 of 80 items.", first);   // drift, which needs two models, is left out
 
-        var (exit, output) = await Run("merge", spec, _workspace.Path_("s2"), _workspace.Path_("s3"), _workspace.Path_("s1"), "--output", _workspace.Path_("merged.jsonl"));
+        var (exit, output) = await Run("merge", spec, _workspace.Path_("s2"), _workspace.Path_("s3"), _workspace.Path_("s1"), "--output", _workspace.Path_("merged"));
         Assert.Equal(ExitCodes.Pass, exit);
         Assert.Contains("Merged 3 shards, 80 outcomes", output);
-        Assert.Equal(File.ReadAllText(_workspace.Path_("whole/outcomes.jsonl")), File.ReadAllText(_workspace.Path_("merged.jsonl")));
+        Assert.Equal(File.ReadAllText(_workspace.Path_("whole/outcomes.jsonl")), File.ReadAllText(_workspace.Path_("merged/outcomes.jsonl")));
+        Assert.Equal(File.ReadAllText(_workspace.Path_("whole/shard.json")), File.ReadAllText(_workspace.Path_("merged/shard.json")));
 
-        var missing = await Run("merge", spec, _workspace.Path_("s1"), _workspace.Path_("s3"), "--output", _workspace.Path_("m2.jsonl"));
+        var missing = await Run("merge", spec, _workspace.Path_("s1"), _workspace.Path_("s3"), "--output", _workspace.Path_("m2"));
         Assert.Equal(ExitCodes.BadInput, missing.Exit);
         Assert.Contains("shard 2 of 3 is missing", missing.Output);
-        var twice = await Run("merge", spec, _workspace.Path_("s1"), _workspace.Path_("s1"), _workspace.Path_("s2"), _workspace.Path_("s3"), "--output", _workspace.Path_("m3.jsonl"));
+        var twice = await Run("merge", spec, _workspace.Path_("s1"), _workspace.Path_("s1"), _workspace.Path_("s2"), _workspace.Path_("s3"), "--output", _workspace.Path_("m3"));
         Assert.Contains("shard 1 of 3 is given more than once", twice.Output);
 
         var other = _workspace.Qwen2Base();
         await Eval(spec, other, "2/3", "other2");
-        var mixed = await Run("merge", spec, _workspace.Path_("s1"), _workspace.Path_("other2"), _workspace.Path_("s3"), "--output", _workspace.Path_("m4.jsonl"));
+        var mixed = await Run("merge", spec, _workspace.Path_("s1"), _workspace.Path_("other2"), _workspace.Path_("s3"), "--output", _workspace.Path_("m4"));
         Assert.Equal(ExitCodes.BadInput, mixed.Exit);
         Assert.Contains("this shard comes from another model", mixed.Output);
-        Assert.False(File.Exists(_workspace.Path_("m4.jsonl")));
+        Assert.False(Directory.Exists(_workspace.Path_("m4")));
     }
 
     [Fact]
