@@ -6,9 +6,15 @@ public abstract record EvaluationRequest;
 /// <summary>The log-likelihood of each continuation after the context (multiple choice).</summary>
 public sealed record ChoiceRequest(string Context, IReadOnlyList<string> Continuations) : EvaluationRequest;
 
-/// <summary>Greedy decoding after the prompt, up to <paramref name="MaxNewTokens"/> tokens or the end of the turn.</summary>
+/// <summary>
+/// Greedy decoding after the prompt, up to <paramref name="MaxNewTokens"/> tokens or the end of the
+/// turn; decoding may also stop once the text holds one of <see cref="Stop"/> (the kind cuts the
+/// text there, so what follows is never scored).
+/// </summary>
 public sealed record GenerationRequest(string Prompt, int MaxNewTokens) : EvaluationRequest
 {
+    public IReadOnlyList<string> Stop { get; init; } = [];
+
     /// <summary>The token limit of a task that names none (<c>max_new_tokens</c>).</summary>
     public const int DefaultMaxNewTokens = 48;
 }

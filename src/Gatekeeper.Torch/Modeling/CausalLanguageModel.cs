@@ -23,11 +23,12 @@ public abstract class CausalLanguageModel : nn.Module<Tensor, Tensor>
     /// <summary>
     /// ids (B, T) -> logits (B, T, vocab). With a cache, <paramref name="ids"/> holds only the
     /// positions after those already cached: the whole prefix into an empty cache, then one
-    /// position at a time.
+    /// position at a time. A cache made with left padding gives each row its own positions and
+    /// keeps its padding out of attention (<see cref="AttentionLayout"/>).
     /// </summary>
     public abstract Tensor Forward(Tensor ids, KvCache? cache);
 
-    public KvCache NewCache() => new(Config.Layers);
+    public KvCache NewCache(IReadOnlyList<int>? leftPadding = null) => new(Config.Layers, leftPadding);
 
     /// <summary>The linear maps an adapter may wrap, by their names (<c>transformer.h.0.attn.c_attn</c>).</summary>
     public IEnumerable<(string Name, Projection Projection)> Projections() =>
@@ -68,8 +69,10 @@ public abstract class CausalLanguageModel : nn.Module<Tensor, Tensor>
     {
         long start = cache?.Length ?? 0;
         long t = ids.shape[1];
-        if (start + t > Config.ContextLength)
-            throw new ArgumentException($"Sequence of {start + t} tokens exceeds the model's context of {Config.ContextLength}{Config.ContextNote}.");
+        // A left-padded row's own positions start after its padding: the least padded row is the longest.
+        long padding = cache?.LeftPadding?.Min() ?? 0;
+        if (start + t - padding > Config.ContextLength)
+            throw new ArgumentException($"Sequence of {start + t - padding} tokens exceeds the model's context of {Config.ContextLength}{Config.ContextNote}.");
         if (start > 0 && t > 1)
             throw new ArgumentException("A non-empty KV cache can only be extended one position at a time.");
         return start;

@@ -19,6 +19,9 @@ public abstract record ModelConfig
 
     public required int Layers { get; init; }
 
+    /// <summary>The width of the hidden states (<c>n_embd</c>, <c>hidden_size</c>).</summary>
+    public abstract int HiddenSize { get; }
+
     /// <summary>True when the output head is the token embedding.</summary>
     public required bool TieWordEmbeddings { get; init; }
 

@@ -75,7 +75,8 @@ public sealed class GenerateKind : ITaskKind
         return new TaskItem(row.Id, prompt, answer, [], row.Text(f.Label));
     }
 
-    public EvaluationRequest Request(TaskSpec task, TaskItem item) => new GenerationRequest(item.Prompt, Settings(task).MaxNewTokens);
+    public EvaluationRequest Request(TaskSpec task, TaskItem item) =>
+        new GenerationRequest(item.Prompt, Settings(task).MaxNewTokens) { Stop = Settings(task).Stop };
 
     public ItemOutcome Score(TaskSpec task, TaskItem item, EvaluationResponse response)
     {

@@ -25,10 +25,10 @@ public sealed class Gpt2Attention : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => Forward(x, null);
+    public override Tensor forward(Tensor x) => throw new NotSupportedException("Attention needs the layout; call Forward.");
 
     /// <summary>With a cache, x holds only the new positions; the cache supplies the rest.</summary>
-    public Tensor Forward(Tensor x, KvCache? cache)
+    public Tensor Forward(Tensor x, AttentionLayout layout, KvCache? cache)
     {
         var (b, t, c) = (x.shape[0], x.shape[1], x.shape[2]);
         var qkv = c_attn.call(x).split(c, dim: 2);                       // 3 x (B, T, C)
@@ -37,10 +37,11 @@ public sealed class Gpt2Attention : nn.Module<Tensor, Tensor>
         var v = qkv[2].view(b, t, _heads, c / _heads).transpose(1, 2);
         if (_queryScale != 1.0) q = q * _queryScale;
         // New positions attend causally among themselves; a single new position after a cached
-        // prefix sees everything (the model accepts several new positions only into an empty cache).
-        bool causal = t > 1;
+        // prefix sees everything (the model accepts several new positions only into an empty cache);
+        // padded rows follow the layout's mask.
+        bool causal = layout.Causal(t);
         if (cache is not null) (k, v) = cache.Append(_layer, k, v);
-        var y = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: causal); // (B, nh, T, hs)
+        var y = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: layout.Mask, is_casual: causal); // (B, nh, T, hs)
         y = y.transpose(1, 2).contiguous().view(b, t, c);                              // (B, T, C)
         return c_proj.call(y);
     }

@@ -21,11 +21,11 @@ public sealed class Gpt2Block : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => Forward(x, null);
+    public override Tensor forward(Tensor x) => throw new NotSupportedException("A block needs the attention layout; call Forward.");
 
-    public Tensor Forward(Tensor x, KvCache? cache)
+    public Tensor Forward(Tensor x, AttentionLayout layout, KvCache? cache)
     {
-        x = x + attn.Forward(ln_1.call(x), cache);
+        x = x + attn.Forward(ln_1.call(x), layout, cache);
         return x + mlp.call(ln_2.call(x));
     }
 }

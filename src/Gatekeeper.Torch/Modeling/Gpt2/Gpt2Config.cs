@@ -21,6 +21,8 @@ public sealed record Gpt2Config : ModelConfig
     /// <summary>Embedding width (<c>n_embd</c>).</summary>
     public required int Width { get; init; }
 
+    public override int HiddenSize => Width;
+
     /// <summary>Feed-forward width (<c>n_inner</c>). Default 4 x width.</summary>
     public int? Inner { get; init; }
 

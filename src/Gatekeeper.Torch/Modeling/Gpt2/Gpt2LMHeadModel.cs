@@ -25,7 +25,8 @@ public sealed class Gpt2LMHeadModel : CausalLanguageModel
 
     public override Tensor Forward(Tensor ids, KvCache? cache)
     {
-        var x = transformer.Forward(ids, StartPosition(ids, cache), cache);   // (B, T, C)
+        using var layout = AttentionLayout.For(ids, StartPosition(ids, cache), cache);
+        var x = transformer.Forward(ids, layout, cache);                      // (B, T, C)
         return Logits(x, transformer.TokenEmbedding, lm_head);                // (B, T, vocab)
     }
 

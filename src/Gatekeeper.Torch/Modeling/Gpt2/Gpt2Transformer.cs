@@ -23,15 +23,21 @@ public sealed class Gpt2Transformer : nn.Module<Tensor, Tensor>
 
     public Tensor TokenEmbedding => wte.weight!;
 
-    public override Tensor forward(Tensor ids) => Forward(ids, 0, null);
-
-    /// <summary>ids (B, T) from position <paramref name="start"/> -> hidden states (B, T, C).</summary>
-    public Tensor Forward(Tensor ids, long start, KvCache? cache)
+    public override Tensor forward(Tensor ids)
     {
-        using var positions = torch.arange(start, start + ids.shape[1], dtype: ScalarType.Int64, device: ids.device); // (T)
+        using var layout = AttentionLayout.For(ids, 0, null);
+        return Forward(ids, layout, null);
+    }
+
+    /// <summary>ids (B, T) at the layout's positions -> hidden states (B, T, C).</summary>
+    public Tensor Forward(Tensor ids, AttentionLayout layout, KvCache? cache)
+    {
+        using var positions = layout.Positions is null
+            ? torch.arange(layout.Start, layout.Start + ids.shape[1], dtype: ScalarType.Int64, device: ids.device)   // (T)
+            : layout.Positions.alias();                                                                             // (B, T)
         var x = wte.call(ids) + wpe.call(positions);                                                               // (B, T, C)
         for (int layer = 0; layer < h.Count; layer++)
-            x = h[layer].Forward(x, cache);
+            x = h[layer].Forward(x, layout, cache);
         return ln_f.call(x);
     }
 }

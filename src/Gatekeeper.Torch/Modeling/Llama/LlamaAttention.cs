@@ -30,8 +30,8 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x) => throw new NotSupportedException("Attention needs the rotary table; call Forward.");
 
-    /// <summary>x (B, T, C) with cos and sin (T, hd) of its positions -> (B, T, C).</summary>
-    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, KvCache? cache)
+    /// <summary>x (B, T, C) with cos and sin (T, hd), or per row (B, 1, T, hd), of its positions -> (B, T, C).</summary>
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, AttentionLayout layout, KvCache? cache)
     {
         var (b, t) = (x.shape[0], x.shape[1]);
         var q = q_proj.call(x).view(b, t, _heads, _headDim).transpose(1, 2);      // (B, H, T, hd)
@@ -39,14 +39,14 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor>
         var v = v_proj.call(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);    // (B, KV, T, hd)
         q = RotaryEmbedding.Apply(q, cos, sin);
         k = RotaryEmbedding.Apply(k, cos, sin);
-        bool causal = t > 1;
+        bool causal = layout.Causal(t);
         if (cache is not null) (k, v) = cache.Append(_layer, k, v);
         if (_kvHeads != _heads)
         {
             k = k.repeat_interleave(_heads / _kvHeads, dim: 1);                  // (B, H, S, hd)
             v = v.repeat_interleave(_heads / _kvHeads, dim: 1);
         }
-        var y = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: causal);   // (B, H, T, hd), scaled by 1/sqrt(hd)
+        var y = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: layout.Mask, is_casual: causal);   // (B, H, T, hd), scaled by 1/sqrt(hd)
         y = y.transpose(1, 2).contiguous().view(b, t, _heads * _headDim);                 // (B, T, H*hd)
         return o_proj.call(y);
     }

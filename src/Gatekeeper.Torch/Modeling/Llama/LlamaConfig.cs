@@ -18,6 +18,8 @@ public sealed record LlamaConfig : ModelConfig
     /// <summary><c>hidden_size</c>.</summary>
     public required int Hidden { get; init; }
 
+    public override int HiddenSize => Hidden;
+
     /// <summary><c>intermediate_size</c>: the SwiGLU width.</summary>
     public required int Intermediate { get; init; }
 

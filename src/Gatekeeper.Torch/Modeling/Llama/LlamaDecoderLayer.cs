@@ -22,9 +22,9 @@ public sealed class LlamaDecoderLayer : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x) => throw new NotSupportedException("A decoder layer needs the rotary table; call Forward.");
 
-    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, KvCache? cache)
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, AttentionLayout layout, KvCache? cache)
     {
-        x = x + self_attn.Forward(input_layernorm.call(x), cos, sin, cache);
+        x = x + self_attn.Forward(input_layernorm.call(x), cos, sin, layout, cache);
         return x + mlp.call(post_attention_layernorm.call(x));
     }
 }

@@ -25,7 +25,8 @@ public sealed class LlamaForCausalLM : CausalLanguageModel
 
     public override Tensor Forward(Tensor ids, KvCache? cache)
     {
-        var x = model.Forward(ids, StartPosition(ids, cache), cache);         // (B, T, C)
+        using var layout = AttentionLayout.For(ids, StartPosition(ids, cache), cache);
+        var x = model.Forward(ids, layout, cache);                            // (B, T, C)
         return Logits(x, model.TokenEmbedding, lm_head);                      // (B, T, vocab)
     }
 }

@@ -23,15 +23,21 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
 
     public Tensor TokenEmbedding => embed_tokens.weight!;
 
-    public override Tensor forward(Tensor ids) => Forward(ids, 0, null);
+    public override Tensor forward(Tensor ids)
+    {
+        using var layout = AttentionLayout.For(ids, 0, null);
+        return Forward(ids, layout, null);
+    }
 
-    /// <summary>ids (B, T) from position <paramref name="start"/> -> hidden states (B, T, C).</summary>
-    public Tensor Forward(Tensor ids, long start, KvCache? cache)
+    /// <summary>ids (B, T) at the layout's positions -> hidden states (B, T, C).</summary>
+    public Tensor Forward(Tensor ids, AttentionLayout layout, KvCache? cache)
     {
         var x = embed_tokens.call(ids);                                                        // (B, T, C)
-        var (cos, sin) = _rotary.CosSin(start, ids.shape[1], x.dtype, x.device);              // (T, hd) each
+        var (cos, sin) = layout.Positions is { } positions
+            ? _rotary.CosSin(positions, x.dtype)                                              // (B, 1, T, hd) each
+            : _rotary.CosSin(layout.Start, ids.shape[1], x.dtype, x.device);                  // (T, hd) each
         for (int i = 0; i < layers.Count; i++)
-            x = layers[i].Forward(x, cos, sin, cache);
+            x = layers[i].Forward(x, cos, sin, layout, cache);
         return norm.call(x);
     }
 }

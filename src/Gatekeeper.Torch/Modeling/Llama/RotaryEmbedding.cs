@@ -25,6 +25,16 @@ public sealed class RotaryEmbedding
         return (angles.cos().to(dtype).MoveToOuterDisposeScope(), angles.sin().to(dtype).MoveToOuterDisposeScope());
     }
 
+    /// <summary>cos and sin (B, 1, T, hd) for each row's own positions (B, T), computed in float32 and cast to <paramref name="dtype"/>.</summary>
+    public (Tensor Cos, Tensor Sin) CosSin(Tensor positions, ScalarType dtype)
+    {
+        using var scope = torch.NewDisposeScope();
+        var inverse = torch.tensor(_inverseFrequencies, device: positions.device);                     // (hd/2)
+        var frequencies = positions.to(ScalarType.Float32).unsqueeze(-1) * inverse;                     // (B, T, hd/2)
+        var angles = torch.cat([frequencies, frequencies], dim: -1).unsqueeze(1);                      // (B, 1, T, hd)
+        return (angles.cos().to(dtype).MoveToOuterDisposeScope(), angles.sin().to(dtype).MoveToOuterDisposeScope());
+    }
+
     /// <summary>x (B, H, T, hd) rotated: x cos + rotate_half(x) sin.</summary>
     public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
     {
