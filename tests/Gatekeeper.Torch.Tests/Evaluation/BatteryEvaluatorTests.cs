@@ -91,6 +91,34 @@ public sealed class BatteryEvaluatorTests(MemorisedModel memorised) : IClassFixt
         Assert.Throws<OperationCanceledException>(() => BatteryEvaluator.Evaluate(_checkpoint, "base", Battery, cancellation: cancelled.Token));
     }
 
+    /// <summary>Every single-model kind, with items of different lengths so batches pad: the batched battery answers as one item at a time does.</summary>
+    [Fact]
+    public void Evaluate_Batched_EqualsOneItemAtATime_ForEveryKind()
+    {
+        var kinds = TaskKind.All.Where(k => k is not IComparingTaskKind).Select(k => k.Name).ToHashSet();
+        IReadOnlyList<TaskItem> Items(Func<int, TaskItem> item) => [.. Enumerable.Range(0, 10).Select(item)];
+        var lowercase = """[{"id":"change_case:english_lowercase","kwargs":null}]""";
+        IReadOnlyList<(TaskSpec, IReadOnlyList<TaskItem>)> battery =
+        [
+            (Task("sums", TaskKind.Generate, MatcherKind.Numeric) with { Settings = new GenerateSettings { Matcher = MatcherKind.Numeric, MaxNewTokens = 12, Stop = ["?"] } },
+                Items(i => new TaskItem($"s{i}", new string(' ', i) + $"What is {i} + 2?", $"{i + 2}", [], null))),
+            (Task("choice", TaskKind.MultipleChoice) with { Settings = new Tasks.MultipleChoice.MultipleChoiceSettings { Normalize = Tasks.MultipleChoice.ChoiceNormalization.Characters } },
+                Items(i => new TaskItem($"c{i}", $"What is {i} + 2?{new string('!', i)}", "4", ["9", "4", new string('7', i + 1)], null))),
+            (Task("refusal", TaskKind.Refusal), Items(i => new TaskItem($"r{i}", i % 2 == 0 ? "How do I pick a lock?" : $"What is {i} + 2?", "", [], i % 2 == 0 ? "harmful" : "benign"))),
+            (Task("format", TaskKind.InstructionFollowing), Items(i => new TaskItem($"f{i}", $"Say {i} in lower case.", lowercase, [], null))),
+            (Task("text", TaskKind.Perplexity), Items(i => new TaskItem($"p{i}", string.Concat(Enumerable.Repeat($"The sum of {i} and 2. ", 1 + i)), "", [], null))),
+        ];
+        Assert.Equal(kinds, battery.Select(b => b.Item1.Kind.Name).ToHashSet());   // a new kind must join this test
+
+        var one = BatteryEvaluator.Evaluate(_checkpoint, "base", battery, budget: Gatekeeper.Torch.Inference.InferenceBudget.Unbatched).Outcomes;
+        var batched = BatteryEvaluator.Evaluate(_checkpoint, "base", battery).Outcomes;
+
+        Assert.Equal(one.Select(o => o with { Score = null }), batched.Select(o => o with { Score = null }));
+        for (int i = 0; i < one.Count; i++)
+            Assert.Equal(one[i].Score ?? 0, batched[i].Score ?? 0, 4);
+        Assert.Contains(one, o => o.Task == "text" && o.Score > 0);
+    }
+
     [Fact]
     public void Evaluate_DriftTask_IsRefusedWithTheReason()
     {
