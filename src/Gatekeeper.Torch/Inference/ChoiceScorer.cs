@@ -73,26 +73,32 @@ public sealed class ChoiceScorer
     private double[] Score(IReadOnlyList<Row> rows, int length)
     {
         var inputs = new long[rows.Count * length];
-        var targets = new long[rows.Count * length];
-        var counted = new float[rows.Count * length];
         Array.Fill(inputs, _tokenizer.Padding);
+        // Position i - 1 predicts token i; the answer's tokens are the ones counted: their positions
+        // in the flattened batch, what each predicts, and whose row it is.
+        var positions = new List<long>();
+        var targets = new List<long>();
+        var owners = new List<long>();
         for (int r = 0; r < rows.Count; r++)
         {
             var ids = rows[r].Ids;
             for (int i = 0; i < ids.Length; i++) inputs[r * length + i] = ids[i];
-            // Position i - 1 predicts token i; the answer's tokens are the ones counted.
             for (int i = Math.Max(1, ids.Length - rows[r].AnswerLength); i < ids.Length; i++)
             {
-                targets[r * length + i - 1] = ids[i];
-                counted[r * length + i - 1] = 1;
+                positions.Add(r * length + i - 1);
+                targets.Add(ids[i]);
+                owners.Add(r);
             }
         }
         using var scope = torch.NewDisposeScope();
         var device = _model.Device;
-        var logits = _model.call(torch.tensor(inputs, [rows.Count, length], device: device));                  // (R, T, vocab)
-        var logProbs = nn.functional.log_softmax(logits.to(ScalarType.Float32), dim: 2);                        // (R, T, vocab)
-        var picked = logProbs.gather(2, torch.tensor(targets, [rows.Count, length, 1], device: device)).squeeze(2); // (R, T)
-        var sums = (picked * torch.tensor(counted, [rows.Count, length], device: device)).sum(1).to(ScalarType.Float64).cpu();  // (R)
+        var hidden = _model.HiddenStates(torch.tensor(inputs, [rows.Count, length], device: device), null);       // (R, T, C)
+        // The head over the answers' positions only: the vocabulary-wide work is the answers', not the prompts'.
+        var picked = hidden.flatten(0, 1).index_select(0, torch.tensor(positions.ToArray(), device: device));   // (N, C)
+        var logProbs = nn.functional.log_softmax(_model.Head(picked).to(ScalarType.Float32), dim: 1);            // (N, vocab)
+        var scores = logProbs.gather(1, torch.tensor(targets.ToArray(), device: device).unsqueeze(1)).squeeze(1); // (N)
+        var sums = torch.zeros(rows.Count, dtype: ScalarType.Float32, device: device)
+            .index_add(0, torch.tensor(owners.ToArray(), device: device), scores, 1.0).to(ScalarType.Float64).cpu();   // (R)
         return sums.data<double>().ToArray();
     }
 

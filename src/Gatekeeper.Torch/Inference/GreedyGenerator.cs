@@ -30,7 +30,11 @@ public sealed class GreedyGenerator
     public string Answer(string prompt, int maxNewTokens) => Answers([new GenerationRequest(prompt, maxNewTokens)])[0];
 
     /// <summary>Each request's answer, in the requests' order; <paramref name="answered"/> is told how many each batch finished.</summary>
-    public string[] Answers(IReadOnlyList<GenerationRequest> requests, Action<int>? answered = null, CancellationToken cancellation = default)
+    public string[] Answers(IReadOnlyList<GenerationRequest> requests, Action<int>? answered = null, CancellationToken cancellation = default) =>
+        [.. Generate(requests, answered, cancellation).Select(_tokenizer.Decode)];
+
+    /// <summary>Each request's generated token ids (the end-of-turn token left out), in the requests' order.</summary>
+    public int[][] Generate(IReadOnlyList<GenerationRequest> requests, Action<int>? answered = null, CancellationToken cancellation = default)
     {
         int context = _model.Config.ContextLength;
         var prompts = requests.Select(r =>
@@ -38,7 +42,7 @@ public sealed class GreedyGenerator
             var ids = _tokenizer.EncodePrompt(r.Prompt);
             return ids.Length >= context ? ids[^(context - 1)..] : ids;
         }).ToArray();
-        var answers = new string[requests.Count];
+        var answers = new int[requests.Count][];
         var order = Enumerable.Range(0, requests.Count).OrderBy(i => prompts[i].Length).ToList();
         _model.eval();
         using var inference = torch.inference_mode();
@@ -64,7 +68,7 @@ public sealed class GreedyGenerator
     }
 
     /// <summary>Greedy decoding of one batch, the prompts left-padded to the longest.</summary>
-    private string[] Decode(IReadOnlyList<int[]> prompts, IReadOnlyList<GenerationRequest> requests, CancellationToken cancellation)
+    private int[][] Decode(IReadOnlyList<int[]> prompts, IReadOnlyList<GenerationRequest> requests, CancellationToken cancellation)
     {
         int context = _model.Config.ContextLength;
         int length = prompts.Max(p => p.Length);
@@ -87,8 +91,9 @@ public sealed class GreedyGenerator
         {
             cancellation.ThrowIfCancellationRequested();
             using var stepScope = torch.NewDisposeScope();
-            var logits = _model.Forward(input, cache);                                             // (b, T, vocab)
-            var next = logits.select(1, -1).argmax(-1).cpu().data<long>().ToArray();             // (b)
+            // Only the last position's next token is needed: the head reads that position alone.
+            var logits = _model.Head(_model.HiddenStates(input, cache).select(1, -1));            // (b, vocab)
+            var next = logits.argmax(-1).cpu().data<long>().ToArray();                            // (b)
             var keep = new List<int>();
             for (int j = 0; j < active.Count; j++)
             {
@@ -102,7 +107,7 @@ public sealed class GreedyGenerator
             active = [.. keep.Select(j => active[j])];
             input = torch.tensor(keep.Select(j => next[j]).ToArray(), [keep.Count, 1], device: _model.Device).MoveToOuterDisposeScope();
         }
-        return [.. produced.Select(_tokenizer.Decode)];
+        return [.. produced.Select(p => p.ToArray())];
     }
 
     private bool StopsAtText(List<int> produced, IReadOnlyList<string> stop)

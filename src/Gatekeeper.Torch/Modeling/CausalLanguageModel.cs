@@ -26,7 +26,17 @@ public abstract class CausalLanguageModel : nn.Module<Tensor, Tensor>
     /// position at a time. A cache made with left padding gives each row its own positions and
     /// keeps its padding out of attention (<see cref="AttentionLayout"/>).
     /// </summary>
-    public abstract Tensor Forward(Tensor ids, KvCache? cache);
+    public Tensor Forward(Tensor ids, KvCache? cache) => Head(HiddenStates(ids, cache));
+
+    /// <summary>
+    /// ids (B, T) -> the last hidden states (B, T, C), as <see cref="Forward"/> reads them, before the
+    /// head: inference that needs the logits of a few positions only (an answer's tokens, the next
+    /// token) applies <see cref="Head"/> to those alone, instead of to every position.
+    /// </summary>
+    public abstract Tensor HiddenStates(Tensor ids, KvCache? cache);
+
+    /// <summary>Hidden states (..., C) -> logits (..., vocab): the token embedding as the head when tied, else the model's own.</summary>
+    public abstract Tensor Head(Tensor hidden);
 
     public KvCache NewCache(IReadOnlyList<int>? leftPadding = null) => new(Config.Layers, leftPadding);
 
@@ -60,7 +70,7 @@ public abstract class CausalLanguageModel : nn.Module<Tensor, Tensor>
 
     public ScalarType DType => parameters().First().dtype;
 
-    /// <summary>Logits (B, T, vocab) from the last hidden states: the token embedding as the head when tied, else the model's own.</summary>
+    /// <summary>Logits (..., vocab) from last hidden states: the token embedding as the head when tied, else the model's own.</summary>
     protected static Tensor Logits(Tensor hidden, Tensor tokenEmbedding, Projection? head) =>
         head is null ? nn.functional.linear(hidden, tokenEmbedding) : head.call(hidden);
 

@@ -23,12 +23,13 @@ public sealed class Gpt2LMHeadModel : CausalLanguageModel
 
     public override ModelConfig Config => _config;
 
-    public override Tensor Forward(Tensor ids, KvCache? cache)
+    public override Tensor HiddenStates(Tensor ids, KvCache? cache)
     {
         using var layout = AttentionLayout.For(ids, StartPosition(ids, cache), cache);
-        var x = transformer.Forward(ids, layout, cache);                      // (B, T, C)
-        return Logits(x, transformer.TokenEmbedding, lm_head);                // (B, T, vocab)
+        return transformer.Forward(ids, layout, cache);                       // (B, T, C)
     }
+
+    public override Tensor Head(Tensor hidden) => Logits(hidden, transformer.TokenEmbedding, lm_head);
 
     /// <summary>
     /// GPT-2's initialisation for training from scratch: N(0, 0.02), residual projections scaled

@@ -23,10 +23,11 @@ public sealed class LlamaForCausalLM : CausalLanguageModel
 
     public override ModelConfig Config => _config;
 
-    public override Tensor Forward(Tensor ids, KvCache? cache)
+    public override Tensor HiddenStates(Tensor ids, KvCache? cache)
     {
         using var layout = AttentionLayout.For(ids, StartPosition(ids, cache), cache);
-        var x = model.Forward(ids, layout, cache);                            // (B, T, C)
-        return Logits(x, model.TokenEmbedding, lm_head);                      // (B, T, vocab)
+        return model.Forward(ids, layout, cache);                             // (B, T, C)
     }
+
+    public override Tensor Head(Tensor hidden) => Logits(hidden, model.TokenEmbedding, lm_head);
 }
