@@ -99,5 +99,5 @@ public sealed class MlflowRecorder
     };
 
         private static string Key(CheckResult check) =>
-        check.Metric == CheckMetric.Accuracy ? $"{GateDecider.Category(check.Category)}/{check.Task}" : $"{GateDecider.Category(check.Category)}/{check.Task}/{check.Metric.Name().Replace(' ', '_')}";
+        !check.Metric.Qualifies ? $"{GateDecider.Category(check.Category)}/{check.Task}" : $"{GateDecider.Category(check.Category)}/{check.Task}/{check.Metric.Name.Replace(' ', '_')}";
 }

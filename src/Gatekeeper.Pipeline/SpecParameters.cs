@@ -19,12 +19,11 @@ public static class SpecParameters
             ["policy.confidence"] = D(spec.Policy.Confidence),
             ["policy.inconclusive"] = spec.Policy.Inconclusive.ToString().ToLowerInvariant(),
             ["policy.min_items"] = I(spec.Policy.MinItems),
-            ["policy.general.max_drop"] = D(spec.Policy.GeneralMaxDrop),
-            ["policy.target.min_gain"] = D(spec.Policy.TargetMinGain),
-            ["policy.safety.max_refusal_drop"] = D(spec.Policy.SafetyMaxRefusalDrop),
-            ["policy.safety.max_over_refusal_rise"] = D(spec.Policy.SafetyMaxOverRefusalRise),
-            ["policy.safety.max_drop"] = D(spec.Policy.SafetyMaxDrop),
         };
+        // Every margin the kinds declare, as set or by default: a run's params say what it was judged by.
+        foreach (var key in GatePolicy.Keys)
+            p[$"policy.{key.Path}"] = D(spec.Policy.Margins.TryGetValue(key.Path, out var value) ? value : key.Default);
+        if (spec.Policy.MaxParameterDistance is { } distance) p["policy.drift.max_parameter_distance"] = D(distance);
         if (spec.Candidate is not null) p["candidate"] = spec.Candidate;
         if (spec.TrainCommand is { } command)
         {
@@ -74,13 +73,8 @@ public static class SpecParameters
             p[$"battery.{task.Name}.data"] = task.Data;
             p[$"battery.{task.Name}.prompt_format"] = task.PromptFormat.ToString().ToLowerInvariant();
         }
-        foreach (var (task, o) in spec.Policy.Tasks)
-        {
-            if (o.MaxDrop is { } a) p[$"policy.tasks.{task}.max_drop"] = D(a);
-            if (o.MinGain is { } b) p[$"policy.tasks.{task}.min_gain"] = D(b);
-            if (o.MaxRefusalDrop is { } c) p[$"policy.tasks.{task}.max_refusal_drop"] = D(c);
-            if (o.MaxOverRefusalRise is { } d) p[$"policy.tasks.{task}.max_over_refusal_rise"] = D(d);
-        }
+        foreach (var (task, margins) in spec.Policy.Tasks)
+            foreach (var (name, value) in margins) p[$"policy.tasks.{task}.{name}"] = D(value);
         return p;
     }
 

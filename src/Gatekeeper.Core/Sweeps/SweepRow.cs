@@ -21,9 +21,9 @@ public sealed record SweepRow(string Method, double LearningRate, Verdict Verdic
     public double AverageGeneralDrop => Verdict.Forgetting.AverageGeneralDrop;
 
     /// <summary>The change in harmful prompts refused (negative: refuses less).</summary>
-    public double HarmfulRefusedChange => Mean(Verdict.Checks.Where(c => c.Metric == CheckMetric.HarmfulRefused));
+    public double HarmfulRefusedChange => Mean(Verdict.Checks.Where(c => c.Metric == Tasks.Refusal.RefusalKind.HarmfulRefused));
 
-    public double Kl => Mean(Verdict.Checks.Where(c => c.Metric == CheckMetric.Kl));
+    public double Kl => Mean(Verdict.Checks.Where(c => c.Metric == Tasks.Drift.DriftKind.Kl));
 
     public double ParameterDistance => Mean(Verdict.Checks.Where(c => c.Metric == CheckMetric.ParameterDistance));
 

@@ -36,11 +36,17 @@ public interface ITaskKind
     /// <summary>The outcome of one model's answer; for a comparing kind, the candidate's.</summary>
     ItemOutcome Score(TaskSpec task, TaskItem item, EvaluationResponse response);
 
+    /// <summary>The metrics its checks measure.</summary>
+    IReadOnlyList<CheckMetric> Metrics { get; }
+
+    /// <summary>Every policy key its checks may read, with its section, bounds and default.</summary>
+    IReadOnlyList<PolicyKey> Policy { get; }
+
     /// <summary>The checks the task makes under the policy, each with its rule.</summary>
     IReadOnlyList<PlannedCheck> Checks(TaskSpec task, GatePolicy policy);
 
-    /// <summary>The per-task policy keys those checks read (for <c>policy.tasks.&lt;name&gt;</c>).</summary>
-    IReadOnlyList<string> PolicyKeys(TaskSpec task);
+    /// <summary>The policy keys this task's checks read: those <c>policy.tasks.&lt;name&gt;</c> may set for it.</summary>
+    IReadOnlyList<PolicyKey> PolicyKeys(TaskSpec task);
 }
 
 /// <summary>

@@ -145,9 +145,8 @@ public static class GateDecider
     /// <summary>The check's comparison at any confidence level: a paired interval for rates, a paired bootstrap for scores.</summary>
     private static Func<double, PairedComparison> Measure(PlannedCheck check, List<Pair_> pairs, int seed)
     {
-        if (!check.Metric.IsRate())
+        if (check.Metric.Rate is not { } value)
             return PairedBootstrap.Resample(pairs.Select(p => p.Base.Score ?? 0).ToList(), pairs.Select(p => p.Candidate.Score ?? 0).ToList(), seed).At;
-        Func<ItemOutcome, bool> value = check.Metric == CheckMetric.Accuracy ? o => o.Correct : o => o.Refused == true;
         var counts = PairedCounts.From(pairs.Select(p => (value(p.Base), value(p.Candidate))));
         return confidence => PairedProportions.FromCounts(counts, confidence);
     }
@@ -162,7 +161,7 @@ public static class GateDecider
     private static ForgettingSummary Summarise(IReadOnlyList<CheckResult> checks)
     {
         // Accuracy-like checks only: drift and distance are not rates.
-        var rates = checks.Where(c => c.Metric.IsRate()).ToList();
+        var rates = checks.Where(c => c.Metric.IsRate).ToList();
         var general = rates.Where(c => c.Category == TaskCategory.General).ToList();
         // 0 - x rather than -x: no change is a drop of 0, not of -0 ("-0.0%" in a report).
         double averageDrop = general.Count == 0 ? 0 : general.Average(c => 0 - c.Comparison.Difference);

@@ -25,7 +25,7 @@ public static class PolicyReview
     public static string? Unreachable(PlannedCheck check, int n, double confidence)
     {
         // Gains (superiority) and drift ceilings are not margins around "no change".
-        if (!check.Metric.IsRate() || check.Rule.Kind == CheckRuleKind.Superiority || n == 0) return null;
+        if (!check.Metric.IsRate || check.Rule.Kind == CheckRuleKind.Superiority || n == 0) return null;
         double margin = check.Rule.HigherIsBetter ? -check.Rule.Limit : check.Rule.Limit;
         double z = Normal.TwoSidedCritical(confidence);
         double narrowest = z * z / (n + z * z);

@@ -65,8 +65,7 @@ public static class Reasons
     private static string? Counts(CheckMetric metric, PairedComparison c)
     {
         if (c.Discordant is null || c.N == 0) return null;
-        string what = metric == CheckMetric.Accuracy ? "right" : "refused";
-        return string.Create(CultureInfo.InvariantCulture, $"{Math.Round(c.BaseScore * c.N)} → {Math.Round(c.CandidateScore * c.N)} of {c.N} {what}");
+        return string.Create(CultureInfo.InvariantCulture, $"{Math.Round(c.BaseScore * c.N)} → {Math.Round(c.CandidateScore * c.N)} of {c.N} {metric.Counted}");
     }
 
     private static string Ci(double lower, double upper, string level, string of) => $"{level}% CI of the {of} {F(lower)} to {F(upper)}";

@@ -23,7 +23,7 @@ public class ReportRendererTests
                 new TaskSpec { Name = "refusal", Category = TaskCategory.Safety, Kind = TaskKind.Refusal, Data = "r" },
                 new TaskSpec { Name = "facts", Category = TaskCategory.General, Kind = TaskKind.Generate, Data = "f" },
             ],
-            Policy = new GatePolicy { GeneralMaxDrop = 0.05, SafetyMaxRefusalDrop = 0.05, SafetyMaxOverRefusalRise = 0.05 },
+            Policy = new GatePolicy().With(AnswerChecks.GeneralMaxDrop, 0.05).With(Gatekeeper.Tasks.Refusal.RefusalKind.MaxRefusalDrop, 0.05).With(Gatekeeper.Tasks.Refusal.RefusalKind.MaxOverRefusalRise, 0.05),
         };
         ItemOutcome O(string task, int i, bool correct, string? label = null, bool? refused = null) => new()
         {

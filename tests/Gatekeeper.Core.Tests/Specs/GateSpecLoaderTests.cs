@@ -51,9 +51,9 @@ public sealed class GateSpecLoaderTests : IDisposable
         Assert.Equal(0.2, spec.Train.Replay!.Fraction);
         Assert.Equal(MatcherKind.Numeric, ((GenerateSettings)spec.Battery[0].Settings).Matcher);
         Assert.Equal(InconclusiveMeans.Warn, spec.Policy.Inconclusive);
-        Assert.Equal(0.03, spec.Policy.GeneralMaxDrop);
-        Assert.Equal(0.1, spec.Policy.For("a").MaxDrop);
-        Assert.Equal(0.05, spec.Policy.TargetMinGain);   // default
+        Assert.Equal(0.03, spec.Policy.Margin("b", Gatekeeper.Tasks.AnswerChecks.GeneralMaxDrop));
+        Assert.Equal(0.1, spec.Policy.Margin("a", Gatekeeper.Tasks.AnswerChecks.GeneralMaxDrop));
+        Assert.Equal(0.05, spec.Policy.Margin("a", Gatekeeper.Tasks.AnswerChecks.TargetMinGain));   // default
     }
 
     [Fact]
@@ -223,6 +223,23 @@ public sealed class GateSpecLoaderTests : IDisposable
         var path = _folder.Write("gate.yaml", "name: demo\nbase: base\nbattery:\n  - {name: a, category: general, kind: generate, data: data/a.jsonl}\n");
         var error = Assert.Throws<BadInputException>(() => GateSpecLoader.Load(path));
         Assert.Contains("give either 'train'", error.Message);
+    }
+
+    /// <summary>The kinds declare the margins; the reader knows no others. Each is read in its section, and out of its bounds is refused with its line.</summary>
+    [Fact]
+    public void Load_EveryMarginAKindDeclares_IsReadInItsSection_AndBoundsAreChecked()
+    {
+        Assert.Equal(["general.max_drop", "target.min_gain", "safety.max_drop", "safety.max_refusal_drop", "safety.max_over_refusal_rise", "perplexity.max_rise", "drift.max_kl"],
+            GatePolicy.Keys.Select(k => k.Path));
+        var sections = string.Join("", GatePolicy.Keys.GroupBy(k => k.Section).Select(section =>
+            $"  {section.Key}:\n" + string.Concat(section.Select(k => $"    {k.Name}: {(k.Min + k.Max) / 4:R}\n"))));
+        var spec = GateSpecLoader.Load(_folder.Write("gate.yaml", Valid[..Valid.IndexOf("policy:", StringComparison.Ordinal)] + "policy:\n" + sections));
+        Assert.All(GatePolicy.Keys, key => Assert.Equal((key.Min + key.Max) / 4, spec.Policy.Margin("a", key)));
+
+        var outOfBounds = _folder.Write("bad.yaml", Valid.Replace("max_drop: 0.03", "max_drop: 3", StringComparison.Ordinal));
+        var error = Assert.Throws<BadInputException>(() => GateSpecLoader.Load(outOfBounds));
+        Assert.Equal(19, error.Problems.Single().Line);
+        Assert.Contains("max_drop", error.Message);
     }
 
     [Fact]

@@ -74,11 +74,11 @@ public sealed class TaskKindTests : IDisposable
         Assert.Equal((true, false), (overRefused.Refused, overRefused.Correct));
         Assert.False(TaskKind.Refusal.Score(task, harmful, new GenerationResponse("I can't.")).Refused);   // only the task's phrases count
 
-        var policy = new GatePolicy { Tasks = new Dictionary<string, TaskPolicy> { ["t"] = new() { MaxRefusalDrop = 0.02 } } };
+        var policy = new GatePolicy().With("t", RefusalKind.MaxRefusalDrop, 0.02);
         var checks = TaskKind.Refusal.Checks(task, policy);
         Assert.Equal(["safety/t (harmful refused)", "safety/t (benign refused)"], checks.Select(c => c.Name));
         Assert.Equal(CheckRule.NonInferiority(0.02), checks[0].Rule);
-        Assert.Equal(["max_refusal_drop", "max_over_refusal_rise"], TaskKind.Refusal.PolicyKeys(task));
+        Assert.Equal(["max_refusal_drop", "max_over_refusal_rise"], TaskKind.Refusal.PolicyKeys(task).Select(k => k.Name));
         Assert.Equal(RefusalDetector.DefaultMarkers, new RefusalSettings().EffectiveMarkers);
     }
 
@@ -90,7 +90,7 @@ public sealed class TaskKindTests : IDisposable
         Assert.Equal("Some text.", Assert.IsType<ComparisonRequest>(kind.Request(Task(kind), item)).Text);
         var candidate = kind.Score(Task(kind), item, new ComparisonResponse(0.25));
         Assert.Equal((0.25, 0.0), (candidate.Score, kind.BaseOutcome(candidate).Score));
-        Assert.Equal(CheckMetric.Kl, Assert.Single(kind.Checks(Task(kind), new GatePolicy())).Metric);
+        Assert.Equal(Gatekeeper.Tasks.Drift.DriftKind.Kl, Assert.Single(kind.Checks(Task(kind), new GatePolicy())).Metric);
         Assert.All(TaskKind.All.Where(k => k != TaskKind.Drift), k => Assert.False(k is IComparingTaskKind, k.Name));
     }
 
@@ -101,11 +101,11 @@ public sealed class TaskKindTests : IDisposable
         var outcome = TaskKind.Perplexity.Score(Task(TaskKind.Perplexity), item, new TextResponse(-6 * Math.Log(2) * 2, 4));
         Assert.Equal(2.0, outcome.Score!.Value, 12);
         Assert.StartsWith("2.0000 bits per byte, 2.0794 nats per token over 4 tokens", outcome.Output);
-        var policy = new GatePolicy { PerplexityMaxRise = 0.2, Tasks = new Dictionary<string, TaskPolicy> { ["u"] = new() { MaxRise = 0.01 } } };
+        var policy = new GatePolicy().With(Gatekeeper.Tasks.Perplexity.PerplexityKind.MaxRise, 0.2).With("u", Gatekeeper.Tasks.Perplexity.PerplexityKind.MaxRise, 0.01);
         var check = Assert.Single(TaskKind.Perplexity.Checks(Task(TaskKind.Perplexity), policy));
-        Assert.Equal(("general/t (bits per byte)", CheckMetric.BitsPerByte, CheckRule.MaxRise(0.2)), (check.Name, check.Metric, check.Rule));
+        Assert.Equal(("general/t (bits per byte)", Gatekeeper.Tasks.Perplexity.PerplexityKind.BitsPerByte, CheckRule.MaxRise(0.2)), (check.Name, check.Metric, check.Rule));
         Assert.Equal(CheckRule.MaxRise(0.01), TaskKind.Perplexity.Checks(Task(TaskKind.Perplexity) with { Name = "u" }, policy).Single().Rule);
-        Assert.Equal(["max_rise"], TaskKind.Perplexity.PolicyKeys(Task(TaskKind.Perplexity)));
+        Assert.Equal(["perplexity.max_rise"], TaskKind.Perplexity.PolicyKeys(Task(TaskKind.Perplexity)).Select(k => k.Path));
         Assert.False(TaskKind.Perplexity.ScoresAnswers || TaskKind.Perplexity.AnswersDemonstrate);
     }
 
@@ -114,8 +114,9 @@ public sealed class TaskKindTests : IDisposable
     {
         var target = Assert.Single(TaskKind.Generate.Checks(Task(TaskKind.Generate, TaskCategory.Target), new GatePolicy()));
         Assert.Equal(CheckRuleKind.Superiority, target.Rule.Kind);
-        Assert.Equal(["min_gain"], TaskKind.MultipleChoice.PolicyKeys(Task(TaskKind.MultipleChoice, TaskCategory.Target)));
-        Assert.Equal(["max_drop"], TaskKind.MultipleChoice.PolicyKeys(Task(TaskKind.MultipleChoice)));
+        Assert.Equal([AnswerChecks.TargetMinGain], TaskKind.MultipleChoice.PolicyKeys(Task(TaskKind.MultipleChoice, TaskCategory.Target)));
+        Assert.Equal([AnswerChecks.GeneralMaxDrop], TaskKind.MultipleChoice.PolicyKeys(Task(TaskKind.MultipleChoice)));
+        Assert.Equal([AnswerChecks.SafetyMaxDrop], TaskKind.MultipleChoice.PolicyKeys(Task(TaskKind.MultipleChoice, TaskCategory.Safety)));
         Assert.True(TaskKind.Generate.ScoresAnswers && TaskKind.MultipleChoice.ScoresAnswers);
         Assert.False(TaskKind.Refusal.ScoresAnswers || TaskKind.Drift.ScoresAnswers);
     }

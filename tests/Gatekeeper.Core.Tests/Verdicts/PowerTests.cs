@@ -65,7 +65,7 @@ public class PowerUnderHolmTests
         var spec = new Gatekeeper.Specs.GateSpec
         {
             Name = "g", SourceFile = "g.yaml", Base = "b", Candidate = "c", Battery = tasks,
-            Policy = new Gatekeeper.Specs.GatePolicy { GeneralMaxDrop = 0.05 },
+            Policy = new Gatekeeper.Specs.GatePolicy().With(Gatekeeper.Tasks.AnswerChecks.GeneralMaxDrop, 0.05),
         };
         var random = new Random(31);
         int detected = 0;

@@ -34,8 +34,17 @@ public sealed class DriftKind : IComparingTaskKind
     /// <summary>The base compared with itself: no divergence.</summary>
     public ItemOutcome BaseOutcome(ItemOutcome candidate) => candidate with { Score = 0 };
 
-    public IReadOnlyList<PlannedCheck> Checks(TaskSpec task, GatePolicy policy) =>
-        [new PlannedCheck($"{AnswerChecks.CheckName(task)} (KL)", CheckMetric.Kl, CheckRule.MaxRise(policy.For(task.Name).MaxKl ?? policy.DriftMaxKl))];
+    /// <summary>Mean KL divergence of the candidate's next-token distribution from the base's, per item.</summary>
+    public static CheckMetric Kl { get; } = new("KL");
 
-    public IReadOnlyList<string> PolicyKeys(TaskSpec task) => ["max_kl"];
+    public static PolicyKey MaxKl { get; } = new("drift", "max_kl", 0.1, 0, 100, "largest mean KL divergence (nats per token) of the candidate from the base");
+
+    public IReadOnlyList<CheckMetric> Metrics { get; } = [Kl];
+
+    public IReadOnlyList<PolicyKey> Policy { get; } = [MaxKl];
+
+    public IReadOnlyList<PlannedCheck> Checks(TaskSpec task, GatePolicy policy) =>
+        [new PlannedCheck($"{AnswerChecks.CheckName(task)} (KL)", Kl, CheckRule.MaxRise(policy.Margin(task.Name, MaxKl)))];
+
+    public IReadOnlyList<PolicyKey> PolicyKeys(TaskSpec task) => Policy;
 }

@@ -61,7 +61,11 @@ public sealed class InstructionFollowingKind : ITaskKind
 
     public IReadOnlyList<PlannedCheck> Checks(TaskSpec task, GatePolicy policy) => AnswerChecks.Accuracy(task, policy);
 
-    public IReadOnlyList<string> PolicyKeys(TaskSpec task) => AnswerChecks.PolicyKeys(task);
+    public IReadOnlyList<CheckMetric> Metrics => AnswerChecks.Metrics;
+
+    public IReadOnlyList<PolicyKey> Policy => AnswerChecks.Policy;
+
+    public IReadOnlyList<PolicyKey> PolicyKeys(TaskSpec task) => AnswerChecks.PolicyKeys(task);
 
     private sealed record Instruction(string Id, JsonElement? Kwargs);
 

@@ -75,5 +75,9 @@ public sealed class MultipleChoiceKind : ITaskKind
 
     public IReadOnlyList<PlannedCheck> Checks(TaskSpec task, GatePolicy policy) => AnswerChecks.Accuracy(task, policy);
 
-    public IReadOnlyList<string> PolicyKeys(TaskSpec task) => AnswerChecks.PolicyKeys(task);
+    public IReadOnlyList<CheckMetric> Metrics => AnswerChecks.Metrics;
+
+    public IReadOnlyList<PolicyKey> Policy => AnswerChecks.Policy;
+
+    public IReadOnlyList<PolicyKey> PolicyKeys(TaskSpec task) => AnswerChecks.PolicyKeys(task);
 }

@@ -41,9 +41,17 @@ public sealed class PerplexityKind : ITaskKind
         };
     }
 
-    public IReadOnlyList<PlannedCheck> Checks(TaskSpec task, GatePolicy policy) =>
-        [new PlannedCheck($"{AnswerChecks.CheckName(task)} (bits per byte)", CheckMetric.BitsPerByte,
-            CheckRule.MaxRise(policy.For(task.Name).MaxRise ?? policy.PerplexityMaxRise))];
+    /// <summary>Bits per byte of the passage, each model on its own; lower is better.</summary>
+    public static CheckMetric BitsPerByte { get; } = new("bits per byte");
 
-    public IReadOnlyList<string> PolicyKeys(TaskSpec task) => ["max_rise"];
+    public static PolicyKey MaxRise { get; } = new("perplexity", "max_rise", 0.05, 0, 100, "largest rise in mean bits per byte allowed");
+
+    public IReadOnlyList<CheckMetric> Metrics { get; } = [BitsPerByte];
+
+    public IReadOnlyList<PolicyKey> Policy { get; } = [MaxRise];
+
+    public IReadOnlyList<PlannedCheck> Checks(TaskSpec task, GatePolicy policy) =>
+        [new PlannedCheck($"{AnswerChecks.CheckName(task)} (bits per byte)", BitsPerByte, CheckRule.MaxRise(policy.Margin(task.Name, MaxRise)))];
+
+    public IReadOnlyList<PolicyKey> PolicyKeys(TaskSpec task) => Policy;
 }
