@@ -83,6 +83,20 @@ internal sealed class GateWorkspace : IDisposable
         return path;
     }
 
+    /// <summary>Margins wide enough that ten steps of training pass everything but the target's required gain.</summary>
+    public const string LoosePolicy = """
+          general:
+            max_drop: 0.5
+          target:
+            min_gain: 0.5
+          safety:
+            max_refusal_drop: 0.5
+            max_over_refusal_rise: 0.5
+          drift:
+            max_kl: 100
+            max_parameter_distance: 100
+        """;
+
     public const string TrainTenSteps = """
         train:
           method: full

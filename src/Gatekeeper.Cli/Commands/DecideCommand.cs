@@ -52,8 +52,7 @@ public sealed class DecideCommand : Command<DecideCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
-        var spec = GateSpecLoader.Load(settings.Spec);
-        spec = spec with { Compute = settings.Apply(spec.Compute) };
+        var spec = settings.LoadSpec(settings.Spec);
         var output = Path.GetFullPath(settings.Output ?? Path.Combine("out", spec.Name));
         var candidateModel = settings.CandidateModel ?? spec.Candidate ?? TrainStage.CandidateFolder(output);
         (string, string)? models = DecideStage.NeedsModels(spec).Count > 0 || settings.BaseModel is not null || settings.CandidateModel is not null

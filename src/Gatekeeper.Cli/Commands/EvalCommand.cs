@@ -45,8 +45,7 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
-        var spec = GateSpecLoader.Load(settings.Spec);
-        spec = spec with { Compute = settings.Apply(spec.Compute) };
+        var spec = settings.LoadSpec(settings.Spec);
         var shard = settings.Shard is null ? Shard.Whole : Shard.Parse(settings.Shard, out _)!;
         var output = Path.GetFullPath(settings.Output ?? Path.Combine("out", spec.Name, $"eval-{shard.Index}-of-{shard.Count}"));
         var options = settings.RunOptions(output);

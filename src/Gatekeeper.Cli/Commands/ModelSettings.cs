@@ -16,6 +16,13 @@ public class ModelSettings : CommonSettings
     [Description("Precision of the models: float32, bfloat16 or float16. Overrides a spec's dtype:. Default float32")]
     public string? DType { get; init; }
 
+    /// <summary>The gate spec at <paramref name="path"/>, its device and dtype as these options override them.</summary>
+    public GateSpec LoadSpec(string path)
+    {
+        var spec = GateSpecLoader.Load(path);
+        return spec with { Compute = Apply(spec.Compute) };
+    }
+
     /// <summary><paramref name="compute"/> with these options written over it.</summary>
     public ComputeSpec Apply(ComputeSpec compute) =>
         compute with { Device = Device ?? compute.Device, DType = DType ?? compute.DType };

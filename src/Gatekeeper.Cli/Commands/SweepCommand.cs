@@ -47,8 +47,7 @@ public sealed class SweepCommand : Command<SweepCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
-        var spec = GateSpecLoader.Load(settings.Spec);
-        spec = spec with { Compute = settings.Apply(spec.Compute) };
+        var spec = settings.LoadSpec(settings.Spec);
         var methods = settings.Methods?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [.. SweepVariants.Methods];
         IReadOnlyList<double>? rates = settings.LearningRates?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToList();
         var options = settings.RunOptions(settings.Output);

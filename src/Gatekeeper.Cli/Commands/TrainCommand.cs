@@ -32,10 +32,9 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
-        var spec = GateSpecLoader.Load(settings.Spec);
+        var spec = settings.LoadSpec(settings.Spec);
         if (spec.Train is null && spec.TrainCommand is null)
             throw new BadInputException(spec.SourceFile, null, $"the spec names its candidate ({spec.Candidate}) and has nothing to train; give it a train: or train_command: section, or evaluate the candidate with 'gatekeeper eval'.");
-        spec = spec with { Compute = settings.Apply(spec.Compute) };
         var output = Path.GetFullPath(settings.Output ?? Path.Combine("out", spec.Name));
         var options = settings.RunOptions(output);
         var observer = new ConsoleGateObserver(_console);

@@ -20,18 +20,7 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task Run_TargetNotLearned_FailsWithReportAndMlflowRecords()
     {
-        var spec = _workspace.Spec("e2e", GateWorkspace.TrainTenSteps, """
-              general:
-                max_drop: 0.5
-              target:
-                min_gain: 0.5
-              safety:
-                max_refusal_drop: 0.5
-                max_over_refusal_rise: 0.5
-              drift:
-                max_kl: 100
-                max_parameter_distance: 100
-            """);
+        var spec = _workspace.Spec("e2e", GateWorkspace.TrainTenSteps, GateWorkspace.LoosePolicy);
 
         var (exit, output) = await Run(RunArgs(spec));
 

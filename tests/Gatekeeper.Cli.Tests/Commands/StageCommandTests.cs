@@ -5,19 +5,6 @@ namespace Gatekeeper.Cli.Tests.Commands;
 /// <summary>The stage commands read and write the files 'run' does: run one after another, sharded or not, they reach run's outcomes and verdict.</summary>
 public sealed class StageCommandTests : IDisposable
 {
-    private const string Policy = """
-          general:
-            max_drop: 0.5
-          target:
-            min_gain: 0.5
-          safety:
-            max_refusal_drop: 0.5
-            max_over_refusal_rise: 0.5
-          drift:
-            max_kl: 100
-            max_parameter_distance: 100
-        """;
-
     private readonly GateWorkspace _workspace = new();
 
     public void Dispose() => _workspace.Dispose();
@@ -36,7 +23,7 @@ public sealed class StageCommandTests : IDisposable
     [Fact]
     public async Task TrainShardedEvalMergeDecideReport_GiveRunsOutcomesAndVerdict()
     {
-        var spec = _workspace.Spec("stages", GateWorkspace.TrainTenSteps, Policy);
+        var spec = _workspace.Spec("stages", GateWorkspace.TrainTenSteps, GateWorkspace.LoosePolicy);
         var run = await Stage(ExitCodes.GateFailed, "run", spec, "-o", P("run"), "--mlruns", P("mlruns"), "--cache", P("cache-run"));
 
         // The same gate as CI would split it, with a cache of its own so nothing is reused from the run.
