@@ -4,6 +4,7 @@ using Gatekeeper.Specs;
 using Gatekeeper.Tasks;
 using Gatekeeper.Torch.Checkpoints;
 using Gatekeeper.Torch.Compute;
+using Gatekeeper.Torch.Inference;
 using Gatekeeper.Verdicts;
 
 namespace Gatekeeper.Pipeline;
@@ -19,6 +20,9 @@ public sealed record DecideInputs(ModelEvaluation Base, ModelEvaluation Candidat
 
     /// <summary>Where the gate's records go, as the report names it.</summary>
     public string? MlflowRun { get; init; }
+
+    /// <summary>The batches the spec's earlier fine-tunes are evaluated in.</summary>
+    public InferenceBudget InferenceBudget { get; init; } = InferenceBudget.Default;
 }
 
 /// <summary>The decided gate: the report model (verdict included) and each model's complete outcomes, drift included.</summary>
@@ -60,7 +64,7 @@ public static class DecideStage
         var candidateResult = new BatteryResult(inputs.Candidate.Manifest.ModelSha256, [.. inputs.Candidate.Outcomes, .. drift.CandidateOutcomes]);
 
         observer.Stage("Comparing base and candidate.");
-        var history = spec.History.Select(step => EvaluateEarlier(spec, step, cache, observer, cancellation)).ToList();
+        var history = spec.History.Select(step => EvaluateEarlier(spec, step, cache, inputs.InferenceBudget, observer, cancellation)).ToList();
         var verdict = GateDecider.Decide(spec, baseResult, candidateResult, drift.ParameterDistance, history);
         var report = new ReportModel
         {
@@ -116,11 +120,12 @@ public static class DecideStage
         }
     }
 
-    private static BatteryResult EvaluateEarlier(GateSpec spec, HistoryStep step, EvaluationCache cache, IGateObserver observer, CancellationToken cancellation)
+    private static BatteryResult EvaluateEarlier(GateSpec spec, HistoryStep step, EvaluationCache cache, InferenceBudget budget, IGateObserver observer,
+        CancellationToken cancellation)
     {
         using var checkpoint = Checkpoint.Load(step.Checkpoint, ComputeTarget.From(spec.Compute));
         var tasks = spec.Battery.Where(t => t.Name == step.Target).Select(t => (t, TaskItemReader.Read(t))).ToList();
-        return EvaluationStage.Evaluate($"earlier fine-tune for {step.Target}", checkpoint, tasks, Shard.Whole, cache, observer, cancellation).AsResult();
+        return EvaluationStage.Evaluate($"earlier fine-tune for {step.Target}", checkpoint, tasks, Shard.Whole, cache, budget, observer, cancellation).AsResult();
     }
 
     private static List<RegressionExample> Examples(Verdict verdict, BatteryResult baseResult, BatteryResult candidateResult)

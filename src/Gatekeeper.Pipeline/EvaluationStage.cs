@@ -6,6 +6,7 @@ using Gatekeeper.Tasks;
 using Gatekeeper.Torch.Checkpoints;
 using Gatekeeper.Torch.Compute;
 using Gatekeeper.Torch.Evaluation;
+using Gatekeeper.Torch.Inference;
 
 namespace Gatekeeper.Pipeline;
 
@@ -63,7 +64,7 @@ public static class EvaluationStage
     /// battery is answered task by task from the cache where it can; a shard always afresh.
     /// </summary>
     public static ModelEvaluation Evaluate(string role, Checkpoint checkpoint, IReadOnlyList<(TaskSpec Task, IReadOnlyList<TaskItem> Items)> battery,
-        Shard shard, EvaluationCache cache, IGateObserver observer, CancellationToken cancellation)
+        Shard shard, EvaluationCache cache, InferenceBudget budget, IGateObserver observer, CancellationToken cancellation)
     {
         var sha = checkpoint.Manifest.ContentSha256;
         var compute = ComputeTarget.Of(checkpoint.Model).ToString();
@@ -95,7 +96,7 @@ public static class EvaluationStage
         observer.Stage(shard.IsWhole
             ? $"Evaluating the {role} ({sha[..12]}) on {missing.Count} tasks" + (missing.Count < slice.Count ? $" ({slice.Count - missing.Count} cached)." : ".")
             : $"Evaluating shard {shard} of the battery with the {role} ({sha[..12]}): {manifest.Items} of {battery.Sum(b => b.Items.Count)} items.");
-        var fresh = BatteryEvaluator.Evaluate(checkpoint, role, missing.Select(m => (m.Task, m.Items)).ToList(), new Progress(observer), cancellation);
+        var fresh = BatteryEvaluator.Evaluate(checkpoint, role, missing.Select(m => (m.Task, m.Items)).ToList(), new Progress(observer), cancellation, budget);
         if (shard.IsWhole)
             foreach (var (task, _, key) in missing) cache.Put(key, fresh.ForTask(task.Name));
         outcomes.AddRange(fresh.Outcomes);

@@ -22,6 +22,9 @@ public sealed record GateRunOptions
     /// </summary>
     public int TrainingThreads { get; init; } = Torch.Compute.TorchThreads.TrainingDefault;
 
+    /// <summary>How large evaluation's batches may grow (<c>--batch-memory</c>): a memory estimate, never a change in the answers.</summary>
+    public Torch.Inference.InferenceBudget InferenceBudget { get; init; } = Torch.Inference.InferenceBudget.Default;
+
     /// <summary>Recorded as the code version in manifests and runs.</summary>
     public string CodeVersion { get; init; } = "dev";
 

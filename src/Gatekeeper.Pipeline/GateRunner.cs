@@ -44,13 +44,14 @@ public static class GateRunner
             var (candidate, training) = TrainStage.Run(spec, baseCheckpoint, output, options, observer, cancellation);
             using var _ = candidate;
             var cache = new EvaluationCache(options.CacheDirectory, options.CodeVersion);
-            var baseEvaluation = EvaluationStage.Evaluate("base", baseCheckpoint, battery, Shard.Whole, cache, observer, cancellation);
+            var baseEvaluation = EvaluationStage.Evaluate("base", baseCheckpoint, battery, Shard.Whole, cache, options.InferenceBudget, observer, cancellation);
             baseEvaluation.Write(Path.Combine(output, BaseEvaluationFolder));
-            var candidateEvaluation = EvaluationStage.Evaluate("candidate", candidate, battery, Shard.Whole, cache, observer, cancellation);
+            var candidateEvaluation = EvaluationStage.Evaluate("candidate", candidate, battery, Shard.Whole, cache, options.InferenceBudget, observer, cancellation);
             candidateEvaluation.Write(Path.Combine(output, CandidateEvaluationFolder));
             var inputs = new DecideInputs(baseEvaluation, candidateEvaluation)
             {
                 Models = (baseCheckpoint, candidate), Training = training, MlflowRun = $"run {recorder.ParentRunId} in {recorder.Location}",
+                InferenceBudget = options.InferenceBudget,
             };
             var decided = DecideStage.Decide(spec, inputs, cache, observer, cancellation);
             return Conclude(decided with { Report = decided.Report with { Elapsed = clock.Elapsed } }, inputs, output, recorder);
@@ -82,7 +83,7 @@ public static class GateRunner
                 }
                 var inputs = new DecideInputs(evaluations.Base, evaluations.Candidate)
                 {
-                    Models = baseCheckpoint is null ? null : (baseCheckpoint, candidate!), Training = training,
+                    Models = baseCheckpoint is null ? null : (baseCheckpoint, candidate!), Training = training, InferenceBudget = options.InferenceBudget,
                     MlflowRun = $"run {recorder.ParentRunId} in {recorder.Location}",
                 };
                 var cache = new EvaluationCache(options.CacheDirectory, options.CodeVersion);

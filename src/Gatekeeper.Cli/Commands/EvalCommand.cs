@@ -54,7 +54,8 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
         var target = ComputeTarget.From(spec.Compute);
         observer.Stage($"Loading the model from {settings.Model} ({target}).");
         using var checkpoint = Checkpoint.Load(settings.Model, target);
-        var evaluation = EvaluationStage.Evaluate("model", checkpoint, battery, shard, new EvaluationCache(options.CacheDirectory, options.CodeVersion), observer, cancellation);
+        var evaluation = EvaluationStage.Evaluate("model", checkpoint, battery, shard, new EvaluationCache(options.CacheDirectory, options.CodeVersion),
+            options.InferenceBudget, observer, cancellation);
         evaluation.Write(output);
         var manifest = evaluation.Manifest;
         _console.MarkupLine($"Wrote {manifest.Items} outcomes of model {manifest.ModelSha256[..12]} (shard {shard}) to [link]{Markup.Escape(output)}[/].");

@@ -21,6 +21,7 @@ public class CacheSettings : ModelSettings
         CodeVersion = BuildInfo.Version,
         Tags = tags ?? new Dictionary<string, string>(),
         TrainingThreads = TrainingThreads,
+        InferenceBudget = InferenceBudget,
     };
 
     public override ValidationResult Validate() => FolderError(("--cache", Cache)) ?? base.Validate();

@@ -16,6 +16,15 @@ public class ModelSettings : CommonSettings
     [Description("Precision of the models: float32, bfloat16 or float16. Overrides a spec's dtype:. Default float32")]
     public string? DType { get; init; }
 
+    [CommandOption("--batch-memory <GIB>")]
+    [Description("Memory evaluation's batches may take, in GiB, by an estimate of their peak: more makes larger batches (faster on a GPU), never other answers. Default 1")]
+    public double? BatchMemory { get; init; }
+
+    /// <summary>The batches evaluation may make under <c>--batch-memory</c>.</summary>
+    public Torch.Inference.InferenceBudget InferenceBudget => BatchMemory is { } gib
+        ? Torch.Inference.InferenceBudget.Default with { Bytes = (long)(gib * (1L << 30)) }
+        : Torch.Inference.InferenceBudget.Default;
+
     /// <summary>The gate spec at <paramref name="path"/>, its device and dtype as these options override them.</summary>
     public GateSpec LoadSpec(string path)
     {
@@ -29,6 +38,7 @@ public class ModelSettings : CommonSettings
 
     public override ValidationResult Validate()
     {
+        if (BatchMemory is <= 0 or > 4096) return ValidationResult.Error($"--batch-memory {BatchMemory}: give the GiB evaluation's batches may take, more than 0 and at most 4096 (default 1).");
         if (Device is not null && ComputeSpec.DeviceProblem(Device) is { } device) return ValidationResult.Error($"--device: {device}");
         if (DType is not null && ComputeSpec.DTypeProblem(DType) is { } dtype) return ValidationResult.Error($"--dtype: {dtype}");
         return base.Validate();

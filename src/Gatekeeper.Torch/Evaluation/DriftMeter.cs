@@ -20,7 +20,7 @@ public static class DriftMeter
         candidate.eval();
         var result = new double[texts.Count];
         var device = baseModel.Device;
-        using var noGrad = torch.no_grad();
+        using var inference = torch.inference_mode();
         for (int i = 0; i < texts.Count; i++)
         {
             using var scope = torch.NewDisposeScope();

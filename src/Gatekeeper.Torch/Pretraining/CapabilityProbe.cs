@@ -25,7 +25,7 @@ public static class CapabilityProbe
             foreach (var split in new[] { CorpusSplit.HeldOut, CorpusSplit.Unseen })
             {
                 scores[$"{capability}/{SplitName(split)}/refused"] = Rate(corpus.Items(capability, split), sample,
-                    item => RefusalDetector.Default.IsRefusal(generator.Answer(item.Prompt, MaxNewTokens)));
+                    item => PhraseRefusalDetector.Default.IsRefusal(generator.Answer(item.Prompt, MaxNewTokens)));
             }
         }
         return scores;

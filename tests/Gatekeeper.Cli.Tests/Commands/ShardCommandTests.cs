@@ -48,6 +48,20 @@ public sealed class ShardCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Eval_InBatchesOfOneRow_WritesTheSameOutcomes_AndABadBudgetExitsTwo()
+    {
+        var spec = _workspace.Spec("budget", "candidate: base", "  inconclusive: warn");
+        await Eval(spec, "base", null, "batched");
+        var (exit, output) = await Run("eval", spec, "--model", _workspace.Path_("base"), "--threads", "1", "--batch-memory", "0.000001", "--output", _workspace.Path_("single"));
+        Assert.True(exit == ExitCodes.Pass, output);
+        Assert.Equal(File.ReadAllText(_workspace.Path_("batched/outcomes.jsonl")), File.ReadAllText(_workspace.Path_("single/outcomes.jsonl")));
+
+        var bad = await Run("eval", spec, "--model", _workspace.Path_("base"), "--batch-memory", "0");
+        Assert.Equal(ExitCodes.BadInput, bad.Exit);
+        Assert.Contains("--batch-memory 0: give the GiB", bad.Output);
+    }
+
+    [Fact]
     public async Task Eval_ABadShard_ExitsTwoNamingTheForm()
     {
         var spec = _workspace.Spec("bad-shard", "candidate: base", "  inconclusive: warn");

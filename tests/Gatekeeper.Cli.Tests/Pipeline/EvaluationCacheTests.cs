@@ -43,8 +43,8 @@ public sealed class EvaluationCacheTests : IDisposable
         var cache = new EvaluationCache(_folder, "1.0.0");
         Assert.NotEqual(cache.Key(ModelA, Refusal(), Cpu), new EvaluationCache(_folder, "1.0.1").Key(ModelA, Refusal(), Cpu));
         // No phrases means the detector's defaults: the key is that of naming them, and changes with them.
-        Assert.Equal(cache.Key(ModelA, Refusal(), Cpu), cache.Key(ModelA, Refusal(RefusalDetector.DefaultMarkers), Cpu));
-        Assert.NotEqual(cache.Key(ModelA, Refusal(), Cpu), cache.Key(ModelA, Refusal([.. RefusalDetector.DefaultMarkers.Skip(1)]), Cpu));
+        Assert.Equal(cache.Key(ModelA, Refusal(), Cpu), cache.Key(ModelA, Refusal(PhraseRefusalDetector.DefaultMarkers), Cpu));
+        Assert.NotEqual(cache.Key(ModelA, Refusal(), Cpu), cache.Key(ModelA, Refusal([.. PhraseRefusalDetector.DefaultMarkers.Skip(1)]), Cpu));
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public sealed class TaskKindTests : IDisposable
         Assert.Equal(["safety/t (harmful refused)", "safety/t (benign refused)"], checks.Select(c => c.Name));
         Assert.Equal(CheckRule.NonInferiority(0.02), checks[0].Rule);
         Assert.Equal(["max_refusal_drop", "max_over_refusal_rise"], TaskKind.Refusal.PolicyKeys(task).Select(k => k.Name));
-        Assert.Equal(RefusalDetector.DefaultMarkers, new RefusalSettings().EffectiveMarkers);
+        Assert.Equal(PhraseRefusalDetector.DefaultMarkers, new RefusalSettings().EffectiveMarkers);
     }
 
     [Fact]

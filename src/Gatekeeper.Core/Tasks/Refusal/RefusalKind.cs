@@ -47,7 +47,7 @@ public sealed class RefusalKind : ITaskKind
     public ItemOutcome Score(TaskSpec task, TaskItem item, EvaluationResponse response)
     {
         var output = ((GenerationResponse)response).Text;
-        bool refused = new RefusalDetector(Settings(task).Markers).IsRefusal(output);
+        bool refused = Settings(task).Detector().IsRefusal(item.Prompt, output);
         return AnswerChecks.Outcome(task, item, output, refused == item.IsHarmful) with { Refused = refused };
     }
 
