@@ -28,16 +28,19 @@ bool onlySmall = args.Contains("--gpt2-small");
 torch.set_num_threads(threads);
 Console.WriteLine($"Gatekeeper inference benchmark: {Environment.ProcessorCount} cores, torch on {threads} threads, {(quick ? "quick" : "full")} sizes, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
 
+var limits = MachineLimits.Measure();
+Console.WriteLine($"The machine's own limits, measured: float32 matrix products at {limits.Gflops:F0} GFLOP/s, memory copied at {limits.GigabytesPerSecond:F1} GB/s.");
+
 var root = FindRepository();
 using var embedded = Checkpoint.Load(Path.Combine(root, "gates", "base"), ComputeTarget.Cpu);
 var tokenizer = PromptFormats.Apply(embedded.Tokenizer, PromptFormat.Plain, embedded.Directory);
-bool same = onlySmall || Benchmark.Run("embedded base", embedded.Model, tokenizer, budget, items: quick ? 16 : 64, newTokens: 24, uncachedItems: quick ? 4 : 16);
+bool same = onlySmall || Benchmark.Run("embedded base", embedded.Model, tokenizer, budget, limits, items: quick ? 16 : 64, newTokens: 24, uncachedItems: quick ? 4 : 16);
 
 // GPT-2 small's shape (124M parameters: 12 layers, width 768, 12 heads, 50257 tokens, context 1024).
 torch.manual_seed(1);
 using var small = new Gpt2LMHeadModel(Gpt2Config.Small(vocabSize: 50257, context: 1024, layers: 12, heads: 12, width: 768));
 small.InitializeWeights(1);
-same &= Benchmark.Run("GPT-2-small-sized, random weights", small, new ByteTokenizer(), budget, items: quick ? 4 : 16, newTokens: quick ? 8 : 16, uncachedItems: quick ? 1 : 4);
+same &= Benchmark.Run("GPT-2-small-sized, random weights", small, new ByteTokenizer(), budget, limits, items: quick ? 4 : 16, newTokens: quick ? 8 : 16, uncachedItems: quick ? 1 : 4);
 return same ? 0 : 1;
 
 static string FindRepository()
@@ -49,7 +52,7 @@ static string FindRepository()
 
 internal static class Benchmark
 {
-    public static bool Run(string name, CausalLanguageModel model, ITokenizer tokenizer, InferenceBudget budget, int items, int newTokens, int uncachedItems)
+    public static bool Run(string name, CausalLanguageModel model, ITokenizer tokenizer, InferenceBudget budget, MachineLimits limits, int items, int newTokens, int uncachedItems)
     {
         Console.WriteLine();
         Console.WriteLine($"## {name}: {model.ParameterCount / 1e6:F1}M parameters, context {model.Config.ContextLength}, vocabulary {model.Config.VocabSize}; batches of at most {budget.MaxRows} rows in {budget.Bytes >> 20} MiB");
@@ -68,6 +71,9 @@ internal static class Benchmark
         Console.WriteLine($"  batched          {scoredTokens / batchedScoring,10:F0} tokens/s  ({batchedScoring:F2} s)");
         Console.WriteLine($"  one at a time    {scoredTokens / singleScoring,10:F0} tokens/s  ({singleScoring:F2} s)   batched is {singleScoring / batchedScoring:F1}x");
         Console.WriteLine($"  same choices: {(sameChoices ? "yes" : "NO")}, largest log-likelihood difference {scoreDifference:E1}");
+        // Each token costs about 2 FLOPs per weight it passes through (the embeddings are looked up, not multiplied).
+        double flopsPerToken = 2.0 * MatrixWeights(model);
+        Console.WriteLine($"  batched scoring does {flopsPerToken * scoredTokens / batchedScoring / 1e9:F1} GFLOP/s, {flopsPerToken * scoredTokens / batchedScoring / 1e9 / limits.Gflops:P0} of the machine's matrix-product rate");
 
         var requests = Enumerable.Range(0, items).Select(i => new GenerationRequest(Prompt(i), newTokens)).ToList();
         new GreedyGenerator(model, tokenizer, budget).Generate(requests.Take(2).ToList());   // warm up
@@ -87,9 +93,17 @@ internal static class Benchmark
         Console.WriteLine($"  batched, KV cache         {generated / batchedTime,8:F1} tokens/s  ({batchedTime:F2} s)   {singleTime / batchedTime:F1}x one at a time");
         Console.WriteLine($"  one at a time, KV cache   {Tokens(single) / singleTime,8:F1} tokens/s  ({singleTime:F2} s)");
         Console.WriteLine($"  the first {uncachedItems}, one at a time: KV cache {cachedRate:F1} tokens/s ({cachedFirstTime:F2} s), no cache {uncachedRate:F1} tokens/s ({uncachedTime:F2} s): the cache is {cachedRate / uncachedRate:F1}x");
+        // One row at a time, every step reads every weight once: memory-bound, when the weights are beyond the caches.
+        double bytesPerToken = model.ParameterCount * 4.0;
+        if (bytesPerToken > 64 << 20) Console.WriteLine($"  one at a time, each new token reads the weights: {Tokens(single) / singleTime * bytesPerToken / 1e9:F1} GB/s, {Tokens(single) / singleTime * bytesPerToken / 1e9 / limits.GigabytesPerSecond:P0} of the machine's copy rate");
         Console.WriteLine($"  same answers batched, one at a time and without the cache: {(sameAnswers ? "yes" : "NO")}");
         return sameChoices && sameAnswers;
     }
+
+    /// <summary>Weights that multiply activations: all but the token and position embeddings (a tied head is counted once, as the embedding).</summary>
+    private static long MatrixWeights(CausalLanguageModel model) =>
+        model.named_parameters().Where(p => !p.name.Contains("wte", StringComparison.Ordinal) && !p.name.Contains("wpe", StringComparison.Ordinal)
+            && !p.name.Contains("embed_tokens", StringComparison.Ordinal)).Sum(p => p.parameter.numel());
 
     /// <summary>Greedy decoding that reads the whole sequence again for every new token: what the KV cache saves.</summary>
     private static int[] WithoutCache(CausalLanguageModel model, ITokenizer tokenizer, GenerationRequest request)
@@ -127,4 +141,37 @@ internal static class Benchmark
 
     private static readonly string[] Words =
         ["the", "capital", "of", "France", "river", "seven", "plus", "three", "metres", "how", "many", "kilograms", "is", "a", "lock", "bake", "bread", "please", "answer", "briefly"];
+}
+
+/// <summary>What this machine can do at best, measured here: the figures the benchmark's are read against.</summary>
+internal sealed record MachineLimits(double Gflops, double GigabytesPerSecond)
+{
+    public static MachineLimits Measure()
+    {
+        using var inference = torch.inference_mode();
+        using var scope = torch.NewDisposeScope();
+        const int n = 1024;
+        var a = torch.randn(n, n);
+        var b = torch.randn(n, n);
+        torch.matmul(a, b);   // warm up
+        double best = double.MaxValue;
+        for (int run = 0; run < 5; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < 4; i++) torch.matmul(a, b).Dispose();
+            best = Math.Min(best, clock.Elapsed.TotalSeconds / 4);
+        }
+        double gflops = 2.0 * n * n * n / best / 1e9;
+        var big = torch.randn(64L << 20);   // 256 MB, far beyond any cache
+        var target = torch.empty_like(big);
+        target.copy_(big);   // touches every page first
+        double copy = double.MaxValue;
+        for (int run = 0; run < 5; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            target.copy_(big);
+            copy = Math.Min(copy, clock.Elapsed.TotalSeconds);
+        }
+        return new MachineLimits(gflops, 2.0 * big.numel() * sizeof(float) / copy / 1e9);   // read and written
+    }
 }
