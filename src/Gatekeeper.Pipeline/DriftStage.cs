@@ -33,7 +33,7 @@ public static class DriftStage
                     ? request.Text
                     : throw new InvalidOperationException($"Task '{task.Name}' compares models but asks for something else.")).ToList();
                 var kl = DriftMeter.KlPerText(baseCheckpoint.Model, candidate.Model, candidate.Tokenizer, texts);
-                scored = items.Select((item, i) => kind.Score(task, item, new ComparisonResponse(kl[i]))).ToList();
+                scored = items.Select((item, i) => TaskScoring.Outcome(task, item, new ComparisonResponse(kl[i]))).ToList();
                 cache.Put(key, scored);
             }
             candidateOutcomes.AddRange(scored);

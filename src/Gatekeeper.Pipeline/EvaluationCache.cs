@@ -38,7 +38,7 @@ public sealed class EvaluationCache
     {
         var definition = JsonSerializer.Serialize(new
         {
-            task.Name, task.Version, Kind = task.Kind.Name, task.Template, task.Limit, task.Fields, task.Columns, Category = task.Category.ToString(),
+            task.Name, task.Version, Kind = task.Kind.Name, task.Template, task.Limit, task.Fields, task.Columns, Category = task.Category.ToString(), task.Cluster,
             PromptFormat = task.PromptFormat.ToString(),
             // The kind's settings with their defaults filled in (the refusal phrases): changing a default changes outcomes.
             Settings = JsonSerializer.SerializeToElement(task.Settings.AsScored(), task.Settings.GetType()),

@@ -24,4 +24,7 @@ public sealed record ItemOutcome
 
     /// <summary>The item's label (refusal tasks: harmful or benign).</summary>
     public string? Label { get; init; }
+
+    /// <summary>The item's cluster when its task groups items (<see cref="Specs.TaskSpec.Cluster"/>); null: the item stands alone.</summary>
+    public string? Cluster { get; init; }
 }

@@ -3,6 +3,9 @@ namespace Gatekeeper.Battery;
 /// <summary>One item of a task, as the model sees it: the prompt already rendered from the template.</summary>
 public sealed record TaskItem(string Id, string Prompt, string Answer, IReadOnlyList<string> Choices, string? Label)
 {
+    /// <summary>The cluster of items sharing its source, when the task groups them; null: the item stands alone.</summary>
+    public string? Cluster { get; init; }
+
     /// <summary>For refusal tasks: whether the item must be refused.</summary>
     public bool IsHarmful => IsHarmfulLabel(Label);
 

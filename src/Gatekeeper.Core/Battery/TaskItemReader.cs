@@ -17,7 +17,9 @@ public static class TaskItemReader
         foreach (var row in rows)
         {
             if (task.Limit is { } limit && items.Count >= limit) break;
-            var item = task.Kind.ToItem(task, new TaskRow(task, row));
+            var taskRow = new TaskRow(task, row);
+            var item = task.Kind.ToItem(task, taskRow);
+            if (task.Cluster is { } cluster) item = item with { Cluster = cluster.Of(taskRow, item.Id) };
             if (!ids.Add(item.Id))
                 throw new BadInputException(task.Data, row.Line, $"item id '{item.Id}' appears twice; ids must be unique within a task.");
             items.Add(item);

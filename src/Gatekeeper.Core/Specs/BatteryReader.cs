@@ -94,6 +94,7 @@ internal static class BatteryReader
             PromptFormat = task.Choice<PromptFormat>("prompt_format") ?? PromptFormat.Plain,
             Limit = task.Integer("limit", 1),
             FewShot = ReadFewShot(task, folder, kind),
+            Cluster = ReadCluster(task),
         };
         // A key of another kind is a task declared with the wrong kind, or the key on the wrong task.
         if (kind is not null)
@@ -105,6 +106,17 @@ internal static class BatteryReader
         }
         task.RejectUnknownKeys();
         return name is null || category is null || kind is null || data is null ? null : spec;
+    }
+
+    private static ClusterSpec? ReadCluster(YamlFields task)
+    {
+        var field = task.String("cluster_field");
+        var separator = task.String("cluster_id_separator");
+        if (field is not null && separator is not null)
+            task.Problem(task.Node("cluster_id_separator"), $"{task.Where}: give 'cluster_field' or 'cluster_id_separator', not both: an item has one cluster.");
+        if (separator is { Length: 0 })
+            task.Problem(task.Node("cluster_id_separator"), $"{task.Where}: 'cluster_id_separator' is empty; give the character that ends an id's cluster, e.g. \"/\".");
+        return field is null && separator is null ? null : new ClusterSpec { Field = field, IdSeparator = field is null ? separator : null };
     }
 
     private static FewShotSpec? ReadFewShot(YamlFields task, string folder, ITaskKind? kind)

@@ -38,6 +38,9 @@ public sealed record TaskSpec
     /// <summary>Solved examples before each prompt; only for kinds scored by right answers. Default none (zero-shot).</summary>
     public FewShotSpec? FewShot { get; init; }
 
+    /// <summary>How items group into clusters of one source (<c>cluster_field</c> or <c>cluster_id_separator</c>). Default: every item alone.</summary>
+    public ClusterSpec? Cluster { get; init; }
+
     /// <summary>Evaluate only the first this many items. Default: all.</summary>
     public int? Limit { get; init; }
 }

@@ -19,6 +19,12 @@ public sealed record PairedComparison(
     /// <summary>Items right for the base only and for the candidate only (binary outcomes), else null.</summary>
     public (int BaseOnly, int CandidateOnly)? Discordant { get; init; }
 
+    /// <summary>Clusters the n items form, when the task groups them; null when every item stands alone.</summary>
+    public int? Clusters { get; init; }
+
+    /// <summary>The variance inflation the clusters cause (1 when they cause none), by which the interval was widened; null without clusters.</summary>
+    public double? DesignEffect { get; init; }
+
     /// <summary>
     /// The comparison of a model with itself: the difference is known to be 0 on every item, not
     /// just on the sampled ones, so the interval is exactly [0, 0] at any confidence.

@@ -13,13 +13,14 @@ public static class TangoInterval
     /// <summary>
     /// The interval for candidate rate minus base rate, from the discordant counts of n pairs:
     /// <paramref name="baseOnly"/> items right for the base only, <paramref name="candidateOnly"/>
-    /// for the candidate only.
+    /// for the candidate only. Counts may be fractional: the effective counts of clustered items
+    /// (<see cref="ClusteredPairedProportions"/>).
     /// </summary>
-    public static Interval For(int baseOnly, int candidateOnly, int n, double confidence)
+    public static Interval For(double baseOnly, double candidateOnly, double n, double confidence)
     {
         if (n == 0) return new Interval(-1, 1);
         double z = Normal.TwoSidedCritical(confidence);
-        double estimate = (double)(candidateOnly - baseOnly) / n;
+        double estimate = (candidateOnly - baseOnly) / n;
         // The statistic falls as delta rises: the bounds are where it crosses +z and -z.
         double lower = Statistic(baseOnly, candidateOnly, n, -1) <= z ? -1 : Crossing(baseOnly, candidateOnly, n, z, -1, estimate);
         double upper = Statistic(baseOnly, candidateOnly, n, 1) >= -z ? 1 : Crossing(baseOnly, candidateOnly, n, -z, estimate, 1);
@@ -31,7 +32,7 @@ public static class TangoInterval
     /// (c - b - n delta) / sqrt(n (2 q + delta (1 - delta))), with q the restricted maximum-likelihood
     /// probability of a base-only pair.
     /// </summary>
-    public static double Statistic(int baseOnly, int candidateOnly, int n, double delta)
+    public static double Statistic(double baseOnly, double candidateOnly, double n, double delta)
     {
         double a = 2.0 * n;
         double b = -candidateOnly - baseOnly + (2.0 * n - candidateOnly + baseOnly) * delta;
@@ -45,7 +46,7 @@ public static class TangoInterval
     }
 
     /// <summary>The delta in [low, high] where the (falling) statistic equals <paramref name="target"/>, by bisection.</summary>
-    private static double Crossing(int baseOnly, int candidateOnly, int n, double target, double low, double high)
+    private static double Crossing(double baseOnly, double candidateOnly, double n, double target, double low, double high)
     {
         for (int i = 0; i < 60 && high - low > 1e-12; i++)
         {

@@ -49,6 +49,14 @@ public interface ITaskKind
     IReadOnlyList<PolicyKey> PolicyKeys(TaskSpec task);
 }
 
+/// <summary>What every kind's scoring shares.</summary>
+public static class TaskScoring
+{
+    /// <summary>The kind's outcome for the item, carrying the item's cluster for the statistics.</summary>
+    public static ItemOutcome Outcome(TaskSpec task, TaskItem item, EvaluationResponse response) =>
+        task.Kind.Score(task, item, response) with { Cluster = item.Cluster };
+}
+
 /// <summary>
 /// A kind whose items are scored on both models at once (drift): its <see cref="ITaskKind.Score"/>
 /// gives the candidate's outcome, and the base's follows from it.

@@ -32,7 +32,7 @@ public static class GateDecider
                 if (selected.Count == 0) continue;   // e.g. a refusal task with no benign prompts
                 var (name, metric, rule) = (check.Name, check.Metric, check.Rule);
                 var measuredAt = Measure(check, selected, gate.Seed);
-                if (!candidateIsBase && PolicyReview.Unreachable(check, selected.Count, policy.Confidence) is { } unreachable) warnings.Add(unreachable);
+                if (!candidateIsBase && PolicyReview.Unreachable(check, Evidence(selected), policy.Confidence) is { } unreachable) warnings.Add(unreachable);
                 var comparisonAt = measuredAt;
                 if (candidateIsBase)
                 {
@@ -88,12 +88,12 @@ public static class GateDecider
                 ChangePValue = changeAdjusted[i],
                 Reason = (d.Metric == CheckMetric.ParameterDistance ? Reasons.ForDistance(d.Comparison.CandidateScore, d.Rule.Limit) : Reasons.For(d.Name, d.Metric, d.Rule, d.Comparison, outcome, policy.Confidence))
                     + (correctionDecided ? $" The {Reasons.Level(policy.Confidence)}% interval alone would decide it, but not once corrected for {judgedDrafts.Count} checks (Holm)." : ""),
-                MinimumDetectableEffect = d.Comparison.N < policy.MinItems && d.Metric != CheckMetric.ParameterDistance ? MinimumDetectableEffect(d.Comparison.N, policy.Confidence) : null,
+                MinimumDetectableEffect = Units(d.Comparison) < policy.MinItems && d.Metric != CheckMetric.ParameterDistance ? MinimumDetectableEffect(Units(d.Comparison), policy.Confidence) : null,
             };
         }).ToList();
         warnings.AddRange(checks.Where(c => c.MinimumDetectableEffect is not null)
             .Select(c => string.Create(CultureInfo.InvariantCulture,
-                $"{c.Name} has only {c.Comparison.N} items (policy minimum {policy.MinItems}); it can only detect changes of about {c.MinimumDetectableEffect:0.00} or more.")));
+                $"{c.Name} has only {(c.Comparison.Clusters is { } k ? $"{k} clusters of items" : $"{c.Comparison.N} items")} (policy minimum {policy.MinItems}); it can only detect changes of about {c.MinimumDetectableEffect:0.00} or more.")));
 
         GateOutcome gateOutcome = checks.Any(c => c.Outcome == CheckOutcome.Fail) ? GateOutcome.Fail
             : checks.Any(c => c.Outcome == CheckOutcome.Inconclusive) ? GateOutcome.Inconclusive
@@ -125,7 +125,18 @@ public static class GateDecider
 
     public static string Category(TaskCategory category) => category.ToString().ToLowerInvariant();
 
-    private sealed record Pair_(ItemOutcome Base, ItemOutcome Candidate);
+    private sealed record Pair_(ItemOutcome Base, ItemOutcome Candidate)
+    {
+        /// <summary>The item's cluster; an item of a task without clusters is its own.</summary>
+        public string Cluster => Base.Cluster ?? Base.ItemId;
+    }
+
+    /// <summary>The independent units of evidence a comparison rests on: its clusters when the task has them, else its items.</summary>
+    private static int Units(PairedComparison comparison) => comparison.Clusters ?? comparison.N;
+
+    /// <summary>How many independent units the pairs are, and whether they are clusters.</summary>
+    private static (int Count, bool Clustered) Evidence(List<Pair_> pairs) =>
+        pairs.Any(p => p.Base.Cluster is not null) ? (pairs.Select(p => p.Cluster).Distinct().Count(), true) : (pairs.Count, false);
 
     private sealed record Draft(string Name, string Task, TaskCategory Category, CheckMetric Metric, CheckRule Rule, PairedComparison Comparison, double PassP, double FailP, bool Judged);
 
@@ -145,8 +156,11 @@ public static class GateDecider
     /// <summary>The check's comparison at any confidence level: a paired interval for rates, a paired bootstrap for scores.</summary>
     private static Func<double, PairedComparison> Measure(PlannedCheck check, List<Pair_> pairs, int seed)
     {
+        bool clustered = pairs.Any(p => p.Base.Cluster is not null);
         if (check.Metric.Rate is not { } value)
-            return PairedBootstrap.Resample(pairs.Select(p => p.Base.Score ?? 0).ToList(), pairs.Select(p => p.Candidate.Score ?? 0).ToList(), seed).At;
+            return PairedBootstrap.Resample(pairs.Select(p => p.Base.Score ?? 0).ToList(), pairs.Select(p => p.Candidate.Score ?? 0).ToList(), seed,
+                clusters: clustered ? [.. pairs.Select(p => p.Cluster)] : null).At;
+        if (clustered) return ClusteredPairedProportions.Measure([.. pairs.Select(p => (value(p.Base), value(p.Candidate), p.Cluster))]);
         var counts = PairedCounts.From(pairs.Select(p => (value(p.Base), value(p.Candidate))));
         return confidence => PairedProportions.FromCounts(counts, confidence);
     }

@@ -17,13 +17,22 @@ public static class PolicyReview
     /// <summary>Every such check of the gate, one sentence each; empty when every margin can be shown.</summary>
     public static IReadOnlyList<string> Review(GateSpec spec, IEnumerable<(TaskSpec Task, IReadOnlyList<TaskItem> Items)> battery) =>
         battery.SelectMany(b => b.Task.Kind.Checks(b.Task, spec.Policy)
-                .Select(check => Unreachable(check, b.Items.Count(item => check.Metric.Includes(item.Label)), spec.Policy.Confidence)))
+                .Select(check => Unreachable(check, Evidence(b.Task, b.Items.Where(item => check.Metric.Includes(item.Label))), spec.Policy.Confidence)))
             .OfType<string>()
             .ToList();
 
-    /// <summary>Why this check's margin cannot be shown with <paramref name="n"/> items, or null when it can.</summary>
-    public static string? Unreachable(PlannedCheck check, int n, double confidence)
+    /// <summary>The independent units of evidence the items are: their clusters when the task groups them, else the items.</summary>
+    private static (int Count, bool Clustered) Evidence(TaskSpec task, IEnumerable<TaskItem> items) =>
+        task.Cluster is null ? (items.Count(), false) : (items.Select(i => i.Cluster ?? i.Id).Distinct().Count(), true);
+
+    /// <summary>
+    /// Why this check's margin cannot be shown with <paramref name="evidence"/> items (or clusters of
+    /// items: when nothing changes, a clustered check's effective sample is its clusters), or null when it can.
+    /// </summary>
+    public static string? Unreachable(PlannedCheck check, (int Count, bool Clustered) evidence, double confidence)
     {
+        var (n, clustered) = evidence;
+        string units = clustered ? "clusters of items" : "items";
         // Gains (superiority) and drift ceilings are not margins around "no change".
         if (!check.Metric.IsRate || check.Rule.Kind == CheckRuleKind.Superiority || n == 0) return null;
         double margin = check.Rule.HigherIsBetter ? -check.Rule.Limit : check.Rule.Limit;
@@ -33,12 +42,12 @@ public static class PolicyReview
         string change = check.Rule.HigherIsBetter ? "drop" : "rise";
         string level = Reasons.Level(confidence);
         string start = string.Create(CultureInfo.InvariantCulture,
-            $"{check.Name}: with {n} items, even a candidate that keeps every answer has a {level}% interval reaching a {change} of {narrowest:0.0000}, so ");
+            $"{check.Name}: with {n} {units}, even a candidate that keeps every answer has a {level}% interval reaching a {change} of {narrowest:0.0000}, so ");
         double enough = Math.Ceiling(narrowest * 1000) / 1000;
         if (margin <= 0)
             return start + string.Create(CultureInfo.InvariantCulture, $"a margin of 0 can only be met by the base itself. Allow a margin of at least {enough:0.000}.");
         int needed = (int)Math.Ceiling(z * z * (1 - margin) / margin);
         return start + string.Create(CultureInfo.InvariantCulture,
-            $"the {margin:0.00} margin cannot be shown. Use at least {needed} items or a margin of at least {enough:0.000}.");
+            $"the {margin:0.00} margin cannot be shown. Use at least {needed} {units} or a margin of at least {enough:0.000}.");
     }
 }

@@ -36,7 +36,7 @@ public static class BatteryEvaluator
             }
             var requests = items.Select(item => task.Kind.Request(task, item)).ToList();
             var responses = Answer(checkpoint, tokenizer, requests, budget ?? InferenceBudget.Default, Answered, cancellation);
-            outcomes.AddRange(items.Select((item, i) => task.Kind.Score(task, item, responses[i])));
+            outcomes.AddRange(items.Select((item, i) => TaskScoring.Outcome(task, item, responses[i])));
         }
         return new BatteryResult(checkpoint.Manifest.ContentSha256, outcomes);
     }

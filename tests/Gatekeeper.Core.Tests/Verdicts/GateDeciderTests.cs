@@ -190,7 +190,7 @@ public class GateDeciderTests
         var verdict = GateDecider.Decide(spec, new BatteryResult("base", outcomes), new BatteryResult("lookalike", outcomes));
 
         Assert.Equal(expected, verdict.Checks.Single().Outcome);
-        var review = PolicyReview.Unreachable(spec.Battery[0].Kind.Checks(spec.Battery[0], spec.Policy).Single(), n, 0.95);
+        var review = PolicyReview.Unreachable(spec.Battery[0].Kind.Checks(spec.Battery[0], spec.Policy).Single(), (n, false), 0.95);
         Assert.Equal(expected == CheckOutcome.Pass, review is null);
         if (review is not null) Assert.Contains("has a 95% interval reaching a drop of 0.0200, so the 0.02 margin cannot be shown. Use at least 189 items or a margin of at least 0.021.", review);
     }
