@@ -69,6 +69,9 @@ public sealed class MlflowRecorder
             metrics.Add(new MlflowMetric($"{key}/ci_upper", c.Comparison.Interval.Upper));
             metrics.Add(new MlflowMetric($"{key}/p_decision_holm", c.AdjustedPValue));
             metrics.Add(new MlflowMetric($"{key}/p_change_holm", c.ChangePValue));
+            metrics.Add(new MlflowMetric($"{key}/items", c.Comparison.N));
+            if (c.Comparison.Clusters is { } clusters) metrics.Add(new MlflowMetric($"{key}/clusters", clusters));
+            if (c.Comparison.DesignEffect is { } deff) metrics.Add(new MlflowMetric($"{key}/design_effect", deff));
         }
         if (verdict.Forgetting.BackwardTransfer is { } backward) metrics.Add(new MlflowMetric("forgetting/backward_transfer", backward.Value));
         foreach (var (category, drop) in verdict.Forgetting.RelativeDropByCategory)

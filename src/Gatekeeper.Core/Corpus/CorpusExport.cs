@@ -26,7 +26,7 @@ public static class CorpusExport
             written.Add(path);
         }
 
-        Save("general/facts.jsonl", corpus.Items(FactsGenerator.Capability, CorpusSplit.HeldOut).Select(Row));
+        Save("general/facts.jsonl", corpus.Items(FactsGenerator.Capability, CorpusSplit.HeldOut).Select(item => WithCluster(Row(item), item)));
         Save("general/facts-choice.jsonl", FactChoices(corpus));
         Save("general/arithmetic.jsonl", Spread(corpus.Items(ArithmeticGenerator.Capability, CorpusSplit.HeldOut), ArithmeticItems).Select(Row));
         Save("general/instructions.jsonl", corpus.Items(InstructionsGenerator.Capability, CorpusSplit.HeldOut).Select(Row));
@@ -42,9 +42,19 @@ public static class CorpusExport
 
     private static JsonObject Row(CorpusItem item) => new() { ["id"] = item.Id, ["prompt"] = item.Prompt, ["answer"] = item.Answer };
 
+    /// <summary>
+    /// The row with its cluster: the fact or request its phrasings share, the id without the
+    /// phrasing's number (<c>facts/capital/France/0</c> is of <c>facts/capital/France</c>).
+    /// </summary>
+    private static JsonObject WithCluster(JsonObject row, CorpusItem item)
+    {
+        row["cluster"] = item.Id[..item.Id.LastIndexOf('/')];
+        return row;
+    }
+
     private static IEnumerable<JsonObject> SafetyItems(CapabilityCorpus corpus, CorpusSplit split) =>
         corpus.Items(SafetyGenerator.HarmfulCapability, split).Concat(corpus.Items(SafetyGenerator.BenignCapability, split))
-            .Select(i => new JsonObject { ["id"] = i.Id, ["prompt"] = i.Prompt, ["label"] = i.Label });
+            .Select(i => WithCluster(new JsonObject { ["id"] = i.Id, ["prompt"] = i.Prompt, ["label"] = i.Label }, i));
 
     /// <summary>Held-out capital and continent questions with four choices: the answer and three others of its kind.</summary>
     private static IEnumerable<JsonObject> FactChoices(CapabilityCorpus corpus)
@@ -61,10 +71,10 @@ public static class CorpusExport
             var distractors = pool.Where(c => c != item.Answer)
                 .OrderBy(c => StableSplit.Fraction($"choice|{item.Id}|{c}")).Take(3);
             var choices = distractors.Append(item.Answer).OrderBy(c => StableSplit.Fraction($"order|{item.Id}|{c}")).ToList();
-            yield return new JsonObject
+            yield return WithCluster(new JsonObject
             {
                 ["id"] = item.Id, ["prompt"] = item.Prompt, ["choices"] = new JsonArray(choices.Select(c => (JsonNode)c).ToArray()), ["answer"] = item.Answer,
-            };
+            }, item);
         }
     }
 

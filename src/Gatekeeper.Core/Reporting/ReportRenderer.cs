@@ -84,7 +84,9 @@ public static class ReportRenderer
     {
         ["icon"] = c.Outcome switch { CheckOutcome.Pass => "✅", CheckOutcome.Fail => "❌", CheckOutcome.NotApplicable => "➖", _ => "⚠️" },
         ["name"] = MarkdownText.Escape(c.Name),
-        ["n"] = c.Comparison.N.ToString(CultureInfo.InvariantCulture),
+        ["n"] = c.Comparison.Clusters is { } clusters
+            ? string.Create(CultureInfo.InvariantCulture, $"{c.Comparison.N} in {clusters} clusters")
+            : c.Comparison.N.ToString(CultureInfo.InvariantCulture),
         ["base"] = Rate(c.Comparison, c.Comparison.BaseScore),
         ["candidate"] = Rate(c.Comparison, c.Comparison.CandidateScore),
         ["change"] = Signed(c.Comparison.Difference),

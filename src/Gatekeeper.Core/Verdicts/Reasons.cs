@@ -65,7 +65,10 @@ public static class Reasons
     private static string? Counts(CheckMetric metric, PairedComparison c)
     {
         if (c.Discordant is null || c.N == 0) return null;
-        return string.Create(CultureInfo.InvariantCulture, $"{Math.Round(c.BaseScore * c.N)} → {Math.Round(c.CandidateScore * c.N)} of {c.N} {metric.Counted}");
+        string clusters = c.Clusters is not { } k ? ""
+            : c.DesignEffect is { } deff ? string.Create(CultureInfo.InvariantCulture, $" in {k} clusters, design effect {deff:0.0}")
+            : string.Create(CultureInfo.InvariantCulture, $" in {k} clusters");
+        return string.Create(CultureInfo.InvariantCulture, $"{Math.Round(c.BaseScore * c.N)} → {Math.Round(c.CandidateScore * c.N)} of {c.N} {metric.Counted}{clusters}");
     }
 
     private static string Ci(double lower, double upper, string level, string of) => $"{level}% CI of the {of} {F(lower)} to {F(upper)}";
