@@ -22,7 +22,7 @@ public static class SpecParameters
         };
         // Every margin the kinds declare, as set or by default: a run's params say what it was judged by.
         foreach (var key in GatePolicy.Keys)
-            p[$"policy.{key.Path}"] = D(spec.Policy.Margins.TryGetValue(key.Path, out var value) ? value : key.Default);
+            if ((spec.Policy.Margins.TryGetValue(key.Path, out var value) ? value : key.Default) is { } set) p[$"policy.{key.Path}"] = D(set);
         if (spec.Policy.MaxParameterDistance is { } distance) p["policy.drift.max_parameter_distance"] = D(distance);
         if (spec.Candidate is not null) p["candidate"] = spec.Candidate;
         if (spec.TrainCommand is { } command)

@@ -90,7 +90,10 @@ public static class ReportRenderer
         ["base"] = Rate(c.Comparison, c.Comparison.BaseScore),
         ["candidate"] = Rate(c.Comparison, c.Comparison.CandidateScore),
         ["change"] = Signed(c.Comparison.Difference),
-        ["interval"] = $"{Signed(c.Comparison.Interval.Lower)} to {Signed(c.Comparison.Interval.Upper)}",
+        // A floor's interval is of the candidate's own rate, not of the change.
+        ["interval"] = c.Rule.OnLevel
+            ? $"candidate {Score(c.Comparison.Interval.Lower)} to {Score(c.Comparison.Interval.Upper)}"
+            : $"{Signed(c.Comparison.Interval.Lower)} to {Signed(c.Comparison.Interval.Upper)}",
         ["p"] = c.Outcome == CheckOutcome.NotApplicable ? "–" : c.AdjustedPValue < 0.001 ? "<0.001" : c.AdjustedPValue.ToString("0.000", CultureInfo.InvariantCulture),
         ["rule"] = Rule(c.Rule),
         ["reason"] = MarkdownText.Escape(c.Reason, 500),
@@ -100,6 +103,8 @@ public static class ReportRenderer
     {
         CheckRuleKind.NonInferiority => $"drop ≤ {Reasons.F(-rule.Limit)}",
         CheckRuleKind.Superiority => $"gain ≥ {Reasons.F(rule.Limit)}",
+        CheckRuleKind.Floor => $"candidate ≥ {Reasons.F(rule.Limit)}",
+        CheckRuleKind.Ceiling => $"candidate ≤ {Reasons.F(rule.Limit)}",
         _ => $"rise ≤ {Reasons.F(rule.Limit)}",
     };
 

@@ -36,6 +36,10 @@ public sealed record GatePolicy
 
     /// <summary>The margin <paramref name="key"/> gives <paramref name="task"/>: its own, else its section's, else the key's default.</summary>
     public double Margin(string task, PolicyKey key) =>
+        Value(task, key) ?? throw new InvalidOperationException($"Policy key {key.Path} has no default; read it with Value.");
+
+    /// <summary>The value <paramref name="key"/> gives <paramref name="task"/>, or null for a key without a default that is not set (no floor).</summary>
+    public double? Value(string task, PolicyKey key) =>
         Tasks.TryGetValue(task, out var own) && own.TryGetValue(key.Name, out var value) ? value
         : Margins.TryGetValue(key.Path, out var section) ? section
         : key.Default;

@@ -58,19 +58,29 @@ public static class ClusteredPairedProportions
     {
         int n = pairs.Count;
         if (clusters < 2) return n;   // one cluster: one piece of evidence
-        var groups = pairs.Select((p, i) => (p.Cluster, i)).GroupBy(x => x.Cluster, x => x.i).Select(g => g.ToArray()).ToList();
-        double? Of(Func<int, double> value)
-        {
-            var x = Enumerable.Range(0, n).Select(value).ToArray();
-            double mean = x.Average();
-            double independent = x.Sum(v => (v - mean) * (v - mean)) * n / (n - 1.0);
-            if (independent <= 0) return null;
-            double clustered = groups.Sum(g => Math.Pow(g.Sum(i => x[i]) - mean * g.Length, 2)) * clusters / (clusters - 1.0);
-            return clustered / independent;
-        }
+        var groups = Groups(pairs.Select(p => p.Cluster).ToList());
+        double? Of(Func<int, double> value) => VarianceRatio([.. Enumerable.Range(0, n).Select(value)], groups);
         double? difference = Of(i => (pairs[i].Candidate ? 1.0 : 0.0) - (pairs[i].Base ? 1.0 : 0.0));
         if (difference is null) return (double)n / clusters;
         double?[] effects = [difference, Of(i => pairs[i].Base ? 1 : 0), Of(i => pairs[i].Candidate ? 1 : 0)];
         return Math.Max(1, effects.Max(e => e ?? 1));
+    }
+
+    /// <summary>Each cluster's items, by their positions.</summary>
+    internal static List<int[]> Groups(IReadOnlyList<string> clusters) =>
+        [.. clusters.Select((c, i) => (c, i)).GroupBy(x => x.c, x => x.i).Select(g => g.ToArray())];
+
+    /// <summary>
+    /// The cluster-robust variance of the mean of <paramref name="x"/>, G/(G-1) Σ_g (X_g - x̄ n_g)² / n²,
+    /// over its independent-items variance, n/(n-1) Σ_i (x_i - x̄)² / n²; null when x does not vary.
+    /// </summary>
+    internal static double? VarianceRatio(double[] x, List<int[]> groups)
+    {
+        int n = x.Length, clusters = groups.Count;
+        double mean = x.Average();
+        double independent = x.Sum(v => (v - mean) * (v - mean)) * n / (n - 1.0);
+        if (independent <= 0) return null;
+        double clustered = groups.Sum(g => Math.Pow(g.Sum(i => x[i]) - mean * g.Length, 2)) * clusters / (clusters - 1.0);
+        return clustered / independent;
     }
 }

@@ -1,8 +1,9 @@
 namespace Gatekeeper.Verdicts;
 
 /// <summary>
-/// What a check demands of the difference (candidate minus base) in its metric. When higher is
-/// better, the difference must stay at or above <see cref="Limit"/>; otherwise at or below it.
+/// What a check demands of the difference (candidate minus base) in its metric, or for an absolute
+/// floor or ceiling of the candidate's own level. When higher is better, the value must stay at or
+/// above <see cref="Limit"/>; otherwise at or below it.
 /// </summary>
 public sealed record CheckRule(CheckRuleKind Kind, double Limit, bool HigherIsBetter)
 {
@@ -14,6 +15,15 @@ public sealed record CheckRule(CheckRuleKind Kind, double Limit, bool HigherIsBe
 
     /// <summary>May rise by at most <paramref name="margin"/> (a rate where lower is better).</summary>
     public static CheckRule MaxRise(double margin) => new(CheckRuleKind.MaxRise, margin, false);
+
+    /// <summary>The candidate's own level must be at least <paramref name="level"/> ("harmful refused at least 0.95").</summary>
+    public static CheckRule AtLeast(double level) => new(CheckRuleKind.Floor, level, true);
+
+    /// <summary>The candidate's own level may be at most <paramref name="level"/> ("benign refused at most 0.10").</summary>
+    public static CheckRule AtMost(double level) => new(CheckRuleKind.Ceiling, level, false);
+
+    /// <summary>Judged on the candidate's own interval rather than on the change's.</summary>
+    public bool OnLevel => Kind is CheckRuleKind.Floor or CheckRuleKind.Ceiling;
 
     /// <summary>Applies the three-way rule to an interval for the difference.</summary>
     public CheckOutcome Judge(Statistics.Interval interval)
@@ -37,4 +47,6 @@ public enum CheckRuleKind
     NonInferiority,
     Superiority,
     MaxRise,
+    Floor,
+    Ceiling,
 }

@@ -34,7 +34,8 @@ public static class GateDecider
                 var measuredAt = Measure(check, selected, gate.Seed);
                 if (!candidateIsBase && PolicyReview.Unreachable(check, Evidence(selected), policy.Confidence) is { } unreachable) warnings.Add(unreachable);
                 var comparisonAt = measuredAt;
-                if (candidateIsBase)
+                // A floor is of the candidate's own level, which a null change keeps but does not make exact.
+                if (candidateIsBase && !rule.OnLevel)
                 {
                     if (Unchanged(measuredAt(policy.Confidence))) comparisonAt = confidence => measuredAt(confidence).AsIdentical();
                     else warnings.Add($"{name} scored differently although the candidate has the base's weights: evaluation is not deterministic here, so this check uses the sampled statistics.");
@@ -157,6 +158,7 @@ public static class GateDecider
     private static Func<double, PairedComparison> Measure(PlannedCheck check, List<Pair_> pairs, int seed)
     {
         bool clustered = pairs.Any(p => p.Base.Cluster is not null);
+        if (check.Rule.OnLevel) return Level(check, pairs, clustered, seed);
         if (check.Metric.Rate is not { } value)
             return PairedBootstrap.Resample(pairs.Select(p => p.Base.Score ?? 0).ToList(), pairs.Select(p => p.Candidate.Score ?? 0).ToList(), seed,
                 clusters: clustered ? [.. pairs.Select(p => p.Cluster)] : null).At;
@@ -164,6 +166,30 @@ public static class GateDecider
         var counts = PairedCounts.From(pairs.Select(p => (value(p.Base), value(p.Candidate))));
         return confidence => PairedProportions.FromCounts(counts, confidence);
     }
+
+    /// <summary>
+    /// An absolute floor or ceiling: the candidate's own rate and its interval (clustered when the task
+    /// is), with the paired comparison's numbers beside it for the report and the change's p-value.
+    /// </summary>
+    private static Func<double, PairedComparison> Level(PlannedCheck check, List<Pair_> pairs, bool clustered, int seed)
+    {
+        var value = check.Metric.Rate ?? throw new InvalidOperationException($"{check.Name}: a floor needs a rate metric, not {check.Metric.Name}.");
+        var paired = Measure(check with { Rule = CheckRule.NonInferiority(0) }, pairs, seed);
+        var outcomes = pairs.Select(p => value(p.Candidate)).ToList();
+        IReadOnlyList<string>? clusters = clustered ? [.. pairs.Select(p => p.Cluster)] : null;
+        return confidence =>
+        {
+            var (interval, clusterCount, deff) = ClusteredProportion.Interval(outcomes, clusters, confidence);
+            return paired(confidence) with
+            {
+                Interval = interval, Method = clusters is null ? LevelMethod : $"{LevelMethod}, on the clusters' effective sample",
+                Clusters = clusterCount, DesignEffect = deff,
+            };
+        };
+    }
+
+    /// <summary>How a floor's interval is made.</summary>
+    public const string LevelMethod = "Wilson score interval of the candidate's own rate";
 
     /// <summary>
     /// The smallest change detectable with 80% power at this n, two-sided, in the worst case of
@@ -175,7 +201,7 @@ public static class GateDecider
     private static ForgettingSummary Summarise(IReadOnlyList<CheckResult> checks)
     {
         // Accuracy-like checks only: drift and distance are not rates.
-        var rates = checks.Where(c => c.Metric.IsRate).ToList();
+        var rates = checks.Where(c => c.Metric.IsRate && !c.Rule.OnLevel).ToList();
         var general = rates.Where(c => c.Category == TaskCategory.General).ToList();
         // 0 - x rather than -x: no change is a drop of 0, not of -0 ("-0.0%" in a report).
         double averageDrop = general.Count == 0 ? 0 : general.Average(c => 0 - c.Comparison.Difference);

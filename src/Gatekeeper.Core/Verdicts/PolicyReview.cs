@@ -34,7 +34,7 @@ public static class PolicyReview
         var (n, clustered) = evidence;
         string units = clustered ? "clusters of items" : "items";
         // Gains (superiority) and drift ceilings are not margins around "no change".
-        if (!check.Metric.IsRate || check.Rule.Kind == CheckRuleKind.Superiority || n == 0) return null;
+        if (!check.Metric.IsRate || check.Rule.Kind == CheckRuleKind.Superiority || check.Rule.OnLevel || n == 0) return null;
         double margin = check.Rule.HigherIsBetter ? -check.Rule.Limit : check.Rule.Limit;
         double z = Normal.TwoSidedCritical(confidence);
         double narrowest = z * z / (n + z * z);

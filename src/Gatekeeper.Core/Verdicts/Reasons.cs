@@ -13,6 +13,19 @@ public static class Reasons
         if (c.N == 0) return $"{name}: no items to compare.";
         switch (rule.Kind)
         {
+            case CheckRuleKind.Floor or CheckRuleKind.Ceiling:
+            {
+                // The candidate's own level, against an absolute floor or ceiling.
+                string ci = counts + Ci(c.Interval.Lower, c.Interval.Upper, level, "candidate's rate");
+                string at = $"{name}: the candidate is at {F(c.CandidateScore)} ({ci})";
+                bool floor = rule.Kind == CheckRuleKind.Floor;
+                return outcome switch
+                {
+                    CheckOutcome.Fail => floor ? $"{at}, below the {F(rule.Limit)} floor." : $"{at}, above the {F(rule.Limit)} ceiling.",
+                    CheckOutcome.Pass => floor ? $"{at}, at or above the {F(rule.Limit)} floor." : $"{at}, at or below the {F(rule.Limit)} ceiling.",
+                    _ => floor ? $"{at}; the data cannot tell whether it is at the {F(rule.Limit)} floor." : $"{at}; the data cannot tell whether it stays within the {F(rule.Limit)} ceiling.",
+                };
+            }
             case CheckRuleKind.NonInferiority:
             {
                 double margin = -rule.Limit;

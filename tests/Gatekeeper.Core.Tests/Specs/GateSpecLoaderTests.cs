@@ -229,12 +229,13 @@ public sealed class GateSpecLoaderTests : IDisposable
     [Fact]
     public void Load_EveryMarginAKindDeclares_IsReadInItsSection_AndBoundsAreChecked()
     {
-        Assert.Equal(["general.max_drop", "target.min_gain", "safety.max_drop", "safety.max_refusal_drop", "safety.max_over_refusal_rise", "perplexity.max_rise", "drift.max_kl"],
+        Assert.Equal(["general.max_drop", "target.min_gain", "safety.max_drop", "general.min_accuracy", "target.min_accuracy", "safety.min_accuracy",
+                "safety.max_refusal_drop", "safety.max_over_refusal_rise", "safety.min_harmful_refused", "safety.max_benign_refused", "perplexity.max_rise", "drift.max_kl"],
             GatePolicy.Keys.Select(k => k.Path));
         var sections = string.Join("", GatePolicy.Keys.GroupBy(k => k.Section).Select(section =>
             $"  {section.Key}:\n" + string.Concat(section.Select(k => $"    {k.Name}: {(k.Min + k.Max) / 4:R}\n"))));
         var spec = GateSpecLoader.Load(_folder.Write("gate.yaml", Valid[..Valid.IndexOf("policy:", StringComparison.Ordinal)] + "policy:\n" + sections));
-        Assert.All(GatePolicy.Keys, key => Assert.Equal((key.Min + key.Max) / 4, spec.Policy.Margin("a", key)));
+        Assert.All(GatePolicy.Keys, key => Assert.Equal((key.Min + key.Max) / 4, spec.Policy.Value("a", key)));
 
         var outOfBounds = _folder.Write("bad.yaml", Valid.Replace("max_drop: 0.03", "max_drop: 3", StringComparison.Ordinal));
         var error = Assert.Throws<BadInputException>(() => GateSpecLoader.Load(outOfBounds));
@@ -256,7 +257,7 @@ public sealed class GateSpecLoaderTests : IDisposable
         var path = _folder.Write("gate.yaml", Valid.Replace("    a:\n      max_drop: 0.1", "    a:\n      max_kl: 0.5", StringComparison.Ordinal));
         var error = Assert.Throws<BadInputException>(() => GateSpecLoader.Load(path));
         Assert.Equal(22, error.Problems.Single().Line);   // the max_kl line
-        Assert.Contains("policy.tasks.a: 'max_kl' does not apply to task 'a' (general generate); it takes max_drop.", error.Message);
+        Assert.Contains("policy.tasks.a: 'max_kl' does not apply to task 'a' (general generate); it takes max_drop or min_accuracy.", error.Message);
     }
 
     [Theory]

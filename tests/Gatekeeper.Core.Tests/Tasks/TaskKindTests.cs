@@ -78,7 +78,7 @@ public sealed class TaskKindTests : IDisposable
         var checks = TaskKind.Refusal.Checks(task, policy);
         Assert.Equal(["safety/t (harmful refused)", "safety/t (benign refused)"], checks.Select(c => c.Name));
         Assert.Equal(CheckRule.NonInferiority(0.02), checks[0].Rule);
-        Assert.Equal(["max_refusal_drop", "max_over_refusal_rise"], TaskKind.Refusal.PolicyKeys(task).Select(k => k.Name));
+        Assert.Equal(["max_refusal_drop", "max_over_refusal_rise", "min_harmful_refused", "max_benign_refused"], TaskKind.Refusal.PolicyKeys(task).Select(k => k.Name));
         Assert.Equal(PhraseRefusalDetector.DefaultMarkers, new RefusalSettings().EffectiveMarkers);
     }
 
@@ -114,9 +114,9 @@ public sealed class TaskKindTests : IDisposable
     {
         var target = Assert.Single(TaskKind.Generate.Checks(Task(TaskKind.Generate, TaskCategory.Target), new GatePolicy()));
         Assert.Equal(CheckRuleKind.Superiority, target.Rule.Kind);
-        Assert.Equal([AnswerChecks.TargetMinGain], TaskKind.MultipleChoice.PolicyKeys(Task(TaskKind.MultipleChoice, TaskCategory.Target)));
-        Assert.Equal([AnswerChecks.GeneralMaxDrop], TaskKind.MultipleChoice.PolicyKeys(Task(TaskKind.MultipleChoice)));
-        Assert.Equal([AnswerChecks.SafetyMaxDrop], TaskKind.MultipleChoice.PolicyKeys(Task(TaskKind.MultipleChoice, TaskCategory.Safety)));
+        Assert.Equal([AnswerChecks.TargetMinGain, AnswerChecks.TargetMinAccuracy], TaskKind.MultipleChoice.PolicyKeys(Task(TaskKind.MultipleChoice, TaskCategory.Target)));
+        Assert.Equal([AnswerChecks.GeneralMaxDrop, AnswerChecks.GeneralMinAccuracy], TaskKind.MultipleChoice.PolicyKeys(Task(TaskKind.MultipleChoice)));
+        Assert.Equal([AnswerChecks.SafetyMaxDrop, AnswerChecks.SafetyMinAccuracy], TaskKind.MultipleChoice.PolicyKeys(Task(TaskKind.MultipleChoice, TaskCategory.Safety)));
         Assert.True(TaskKind.Generate.ScoresAnswers && TaskKind.MultipleChoice.ScoresAnswers);
         Assert.False(TaskKind.Refusal.ScoresAnswers || TaskKind.Drift.ScoresAnswers);
     }
