@@ -15,6 +15,10 @@ public sealed class ValidateCommand : Command<ValidateCommand.Settings>
         [CommandArgument(0, "<SPEC>")]
         [Description("Gate spec, e.g. gates/default.yaml")]
         public string Spec { get; init; } = "";
+
+        [CommandOption("--power")]
+        [Description("Also print, for each check against a margin, the smallest drop (or rise) beyond it that the battery detects with 80% power")]
+        public bool Power { get; init; }
     }
 
     private readonly IAnsiConsole _console;
@@ -61,6 +65,9 @@ public sealed class ValidateCommand : Command<ValidateCommand.Settings>
         // The spec is valid; these are margins its battery is too small to show.
         foreach (var warning in PolicyReview.Review(spec, battery))
             _console.MarkupLine($"  [yellow]warning[/] {Markup.Escape(warning)}");
+        if (settings.Power)
+            foreach (var line in PolicyReview.Power(spec, battery))
+                _console.MarkupLine($"  power {Markup.Escape(line)}");
         return ExitCodes.Pass;
     }
 }

@@ -191,12 +191,8 @@ public static class GateDecider
     /// <summary>How a floor's interval is made.</summary>
     public const string LevelMethod = "Wilson score interval of the candidate's own rate";
 
-    /// <summary>
-    /// The smallest change detectable with 80% power at this n, two-sided, in the worst case of
-    /// independent outcomes near 50%: (z_(1-alpha/2) + z_0.8) * sqrt(0.5 / n).
-    /// </summary>
-    public static double MinimumDetectableEffect(int n, double confidence) =>
-        n == 0 ? 1 : Math.Min(1, (Normal.TwoSidedCritical(confidence) + Normal.Quantile(0.8)) * Math.Sqrt(0.5 / n));
+    /// <summary>The smallest drop detectable with 80% power at this n (items, or clusters), paired, as forgetting shows it (<see cref="PairedPower"/>).</summary>
+    public static double MinimumDetectableEffect(int n, double confidence) => PairedPower.DetectableDrop(n, 0, confidence);
 
     private static ForgettingSummary Summarise(IReadOnlyList<CheckResult> checks)
     {

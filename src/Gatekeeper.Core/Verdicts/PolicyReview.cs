@@ -21,6 +21,26 @@ public static class PolicyReview
             .OfType<string>()
             .ToList();
 
+    /// <summary>
+    /// For each check against a margin, the smallest true drop (or rise) beyond it that the battery
+    /// detects with 80% power, paired, as forgetting shows it (<see cref="PairedPower"/>): one sentence each.
+    /// </summary>
+    public static IReadOnlyList<string> Power(GateSpec spec, IEnumerable<(TaskSpec Task, IReadOnlyList<TaskItem> Items)> battery) =>
+        [.. battery.SelectMany(b => b.Task.Kind.Checks(b.Task, spec.Policy)
+            .Where(check => check.Metric.IsRate && check.Rule.Kind is CheckRuleKind.NonInferiority or CheckRuleKind.MaxRise)
+            .Select(check =>
+            {
+                var items = b.Items.Where(item => check.Metric.Includes(item.Label)).ToList();
+                var (n, clustered) = Evidence(b.Task, items);
+                double margin = check.Rule.HigherIsBetter ? -check.Rule.Limit : check.Rule.Limit;
+                double detectable = PairedPower.DetectableDrop(n, margin, spec.Policy.Confidence);
+                string change = check.Rule.HigherIsBetter ? "drop" : "rise";
+                string of = clustered ? $"{items.Count} items in {n} clusters" : $"{n} items";
+                return detectable >= 1
+                    ? $"{check.Name}: {of} cannot detect any {change} beyond its {margin:0.00} margin with 80% power."
+                    : string.Create(CultureInfo.InvariantCulture, $"{check.Name}: a true {change} of {detectable:0.000} or more fails its {margin:0.00} margin with 80% power ({of}).");
+            }))];
+
     /// <summary>The independent units of evidence the items are: their clusters when the task groups them, else the items.</summary>
     private static (int Count, bool Clustered) Evidence(TaskSpec task, IEnumerable<TaskItem> items) =>
         task.Cluster is null ? (items.Count(), false) : (items.Select(i => i.Cluster ?? i.Id).Distinct().Count(), true);

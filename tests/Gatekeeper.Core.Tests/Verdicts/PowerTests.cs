@@ -91,3 +91,37 @@ public class PowerUnderHolmTests
         Assert.True(detected >= 0.8 * simulations, $"power {100.0 * detected / simulations:0.#}%");
     }
 }
+
+public class PairedPowerTests
+{
+    /// <summary>
+    /// The advertised detectable drop is what the gate's own rule detects: forgetting exactly that
+    /// much (items lost, none gained) fails the margin in about 80% of simulated batteries.
+    /// </summary>
+    [Theory]
+    [InlineData(300, 0.05)]
+    [InlineData(125, 0.10)]
+    [InlineData(1000, 0.02)]
+    public void ForgettingTheDetectableDrop_FailsTheMarginWithAbout80PercentPower(int n, double margin)
+    {
+        double drop = PairedPower.DetectableDrop(n, margin, 0.95);
+        Assert.InRange(drop, margin, 1);
+        var random = new Random(n);
+        int failed = 0;
+        const int simulations = 2000;
+        for (int s = 0; s < simulations; s++)
+        {
+            int lost = Enumerable.Range(0, n).Count(_ => random.NextDouble() < drop);
+            if (CheckRule.NonInferiority(margin).Judge(TangoInterval.For(lost, 0, n, 0.95)) == CheckOutcome.Fail) failed++;
+        }
+        double power = (double)failed / simulations;
+        Assert.InRange(power, 0.77, 0.85);   // 80% exactly, give or take 2,000 simulations' noise
+    }
+
+    [Fact]
+    public void MoreItems_DetectSmallerDrops_AndTooFewDetectNone()
+    {
+        Assert.True(PairedPower.DetectableDrop(1000, 0.05, 0.95) < PairedPower.DetectableDrop(300, 0.05, 0.95));
+        Assert.Equal(1, PairedPower.DetectableDrop(2, 0.5, 0.95));
+    }
+}
