@@ -244,6 +244,24 @@ public sealed class GateSpecLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_Clusters_ByIdPrefixOrByField_AndNotBoth()
+    {
+        _folder.Write("data/c.jsonl", "{\"id\":\"facts/France/0\",\"prompt\":\"p\",\"answer\":\"a\",\"source\":{\"fact\":\"F\"}}\n{\"id\":\"facts/France/1\",\"prompt\":\"q\",\"answer\":\"a\",\"source\":{\"fact\":\"F\"}}\n{\"id\":\"plain\",\"prompt\":\"r\",\"answer\":\"a\",\"source\":{\"fact\":\"G\"}}\n");
+        string Spec(string keys) => _folder.Write("gate.yaml", Valid.Replace("data: data/a.jsonl\n    matcher: numeric", $"data: data/c.jsonl\n    matcher: numeric\n{keys}", StringComparison.Ordinal));
+
+        var byId = GateSpecLoader.Load(Spec("    cluster_id_separator: \"/\""));
+        Assert.Equal(["facts/France", "facts/France", "plain"], Gatekeeper.Battery.TaskItemReader.Read(byId.Battery[0]).Select(i => i.Cluster));
+        var byField = GateSpecLoader.Load(Spec("    cluster_field: source.fact"));
+        Assert.Equal(["F", "F", "G"], Gatekeeper.Battery.TaskItemReader.Read(byField.Battery[0]).Select(i => i.Cluster));
+        var both = Assert.Throws<BadInputException>(() => GateSpecLoader.Load(Spec("    cluster_field: source.fact\n    cluster_id_separator: \"/\"")));
+        Assert.Contains("give 'cluster_field' or 'cluster_id_separator', not both", both.Message);
+        var missing = GateSpecLoader.Load(Spec("    cluster_field: nowhere"));
+        var error = Assert.Throws<BadInputException>(() => Gatekeeper.Battery.TaskItemReader.Read(missing.Battery[0]));
+        Assert.Contains("nowhere", error.Message);
+        Assert.Equal(1, error.Problems.Single().Line);
+    }
+
+    [Fact]
     public void Load_PolicyForUnknownTask_IsRejected()
     {
         var path = _folder.Write("gate.yaml", Valid.Replace("    a:\n      max_drop: 0.1", "    b:\n      max_drop: 0.1", StringComparison.Ordinal));
