@@ -4,6 +4,7 @@ using Gatekeeper.Pipeline;
 using Gatekeeper.Specs;
 using Gatekeeper.Torch.Checkpoints;
 using Gatekeeper.Torch.Compute;
+using Gatekeeper.Torch.Training.Lora;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -52,13 +53,25 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
         var observer = new ConsoleGateObserver(_console);
         var battery = EvaluationStage.SingleModelTasks(spec);
         var target = ComputeTarget.From(spec.Compute);
-        observer.Stage($"Loading the model from {settings.Model} ({target}).");
-        using var checkpoint = Checkpoint.Load(settings.Model, target);
+        using var checkpoint = Load(spec, settings.Model, target, observer);
         var evaluation = EvaluationStage.Evaluate("model", checkpoint, battery, shard, new EvaluationCache(options.CacheDirectory, options.CodeVersion),
             options.InferenceBudget, observer, cancellation);
         evaluation.Write(output);
         var manifest = evaluation.Manifest;
         _console.MarkupLine($"Wrote {manifest.Items} outcomes of model {manifest.ModelSha256[..12]} (shard {shard}) to [link]{Markup.Escape(output)}[/].");
         return ExitCodes.Pass;
+    }
+
+    /// <summary>The model to evaluate: a checkpoint, or a PEFT adapter (a LoRA candidate) attached to the spec's base.</summary>
+    private static Checkpoint Load(GateSpec spec, string folder, ComputeTarget target, ConsoleGateObserver observer)
+    {
+        if (!PeftAdapter.IsAdapter(folder))
+        {
+            observer.Stage($"Loading the model from {folder} ({target}).");
+            return Checkpoint.Load(folder, target);
+        }
+        observer.Stage($"Loading the base from {spec.Base} ({target}) for the adapter {folder}.");
+        using var baseCheckpoint = Checkpoint.Load(spec.Base, target);
+        return TrainStage.LoadGiven(folder, baseCheckpoint, target, observer);
     }
 }

@@ -49,6 +49,23 @@ public sealed class StageCommandTests : IDisposable
         Assert.Equal(Text("stages/report.md"), Text("again.md"));
     }
 
+    /// <summary>A LoRA gate's candidate is a PEFT adapter: eval and decide attach it to the spec's base, as run does.</summary>
+    [Fact]
+    public async Task AnAdapterCandidate_IsEvaluatedAndDecidedOverTheSpecsBase()
+    {
+        var spec = _workspace.Spec("adapter", GateWorkspace.TrainTenLoraSteps, GateWorkspace.LoosePolicy);
+        var run = await Stage(ExitCodes.GateFailed, "run", spec, "-o", P("run"), "--mlruns", P("mlruns"), "--cache", P("cache"));
+        Assert.True(File.Exists(P("run/candidate/adapter_config.json")));
+
+        var eval = await Stage(ExitCodes.Pass, "eval", spec, "--model", P("run/candidate"), "-o", P("run/eval-candidate-again"), "--cache", P("cache-eval"));
+        Assert.Contains("Attaching the LoRA adapter", eval);
+        Assert.Equal(Text("run/eval-candidate/outcomes.jsonl"), Text("run/eval-candidate-again/outcomes.jsonl"));
+        Assert.Equal(Text("run/eval-candidate/shard.json"), Text("run/eval-candidate-again/shard.json"));
+        var decide = await Stage(ExitCodes.GateFailed, "decide", spec, "-o", P("run"), "--candidate", P("run/eval-candidate-again"), "--mlruns", P("mlruns"), "--cache", P("cache-eval"));
+        Assert.Contains("Attaching the LoRA adapter", decide);
+        Assert.Equal(run[run.IndexOf("FAIL:", StringComparison.Ordinal)..].Split('\n')[0], decide[decide.IndexOf("FAIL:", StringComparison.Ordinal)..].Split('\n')[0]);
+    }
+
     [Fact]
     public async Task Decide_RefusesEvaluationsThatDoNotBelongTogether()
     {
