@@ -24,6 +24,8 @@ public static class GatekeeperApp
         app.Configure(config =>
         {
             config.SetApplicationName("gatekeeper");
+            // "1.0.0+<commit>": the version and the commit it was built from.
+            config.SetApplicationVersion(BuildInfo.Version);
             config.Settings.Console = console;
             config.PropagateExceptions();
             config.AddCommand<RunCommand>("run").WithDescription("Run a gate end to end: train or take a candidate, evaluate, decide, report, record.")
@@ -38,12 +40,14 @@ public static class GatekeeperApp
                 .WithExample("decide", "gates/default.yaml", "--base", "out/default/eval-base", "--candidate", "out/default/eval-candidate", "--candidate-model", "out/default/candidate");
             config.AddCommand<ReportCommand>("report").WithDescription("Render the report of a decided gate from its gate-result.json.")
                 .WithExample("report", "out/default/gate-result.json");
-            config.AddCommand<ValidateCommand>("validate").WithDescription("Check a gate spec and its data files without running a model.");
+            config.AddCommand<ValidateCommand>("validate").WithDescription("Check a gate spec and its data files without running a model.")
+                .WithExample("validate", "gates/default.yaml", "--power");
             config.AddCommand<SweepCommand>("sweep").WithDescription("Train every mitigation method on a gate's data, gate each, and write the trade-off table and plot.")
                 .WithExample("sweep", "gates/gentle.yaml");
             config.AddCommand<InspectCommand>("inspect").WithDescription("Load a checkpoint folder as a gate would and say what it is.")
                 .WithExample("inspect", "gates/base");
-            config.AddCommand<PretrainCommand>("pretrain").WithDescription("Pretrain the embedded base from a seed and write the default gates' data.");
+            config.AddCommand<PretrainCommand>("pretrain").WithDescription("Pretrain the embedded base from a seed and write the default gates' data.")
+                .WithExample("pretrain", "--data-only");
         });
         try
         {
