@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Polly;
+
+namespace Gatekeeper.Integrations.MLflow.Rest;
+
+/// <summary>One metric point as logged: its value, when it was measured, and its step.</summary>
+public sealed record MlflowPoint(string Key, double Value, DateTimeOffset Timestamp, long Step = 0);
+
+/// <summary>
+/// An MLflow tracking server over REST (<c>/api/2.0/mlflow/</c>), every call asynchronous and
+/// cancellable, through the MLflow resilience pipeline (<see cref="MlflowResilience"/>). It follows
+/// what real servers accept (shared/reference/mlflow.md): batches cut at the server's limits
+/// (1000 metrics, 100 params, 100 tags, 1000 items and 1 MB a call), NaN and infinities sent as
+/// MLflow's strings, <c>start_time</c> and <c>user_id</c> always sent, an experiment created by
+/// someone else between our lookup and our creation taken as found, and a 3.x server's "Invalid Host
+/// header" 403 explained.
+/// </summary>
+public sealed class MlflowRestClient
+{
+    private const int MaxMetrics = 1000, MaxParams = 100, MaxTags = 100, MaxBodyBytes = 1_000_000;
+
+    private readonly HttpClient _http;
+    private readonly string _base;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly TimeProvider _time;
+
+    public MlflowRestClient(HttpClient http, MlflowTrackingUri target, ResiliencePipeline<HttpResponseMessage> pipeline, TimeProvider time)
+    {
+        if (target.Kind != MlflowStoreKind.Rest) throw new ArgumentException("A REST client needs an http(s) tracking URI.", nameof(target));
+        _http = http;
+        _base = target.Location;
+        _pipeline = pipeline;
+        _time = time;
+        if (target.Token is { } token) _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        else if (target.Username is { } user)
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{target.Password}")));
+    }
+
+    public string Location => _base;
+
+    /// <summary>The experiment's id, creating it when absent; a concurrent creator's experiment is taken as found.</summary>
+    public async Task<string> GetOrCreateExperimentAsync(string name, CancellationToken cancellation)
+    {
+        if (await FindExperimentAsync(name, cancellation) is { } id) return id;
+        var (status, body) = await SendAsync(HttpMethod.Post, "experiments/create", new JsonObject { ["name"] = name }, cancellation, allowed: [HttpStatusCode.BadRequest]);
+        if (status == HttpStatusCode.OK) return (string)body!["experiment_id"]!;
+        if ((string?)body?["error_code"] == "RESOURCE_ALREADY_EXISTS" && await FindExperimentAsync(name, cancellation) is { } created) return created;
+        throw Failure("experiments/create", status, body);
+    }
+
+    private async Task<string?> FindExperimentAsync(string name, CancellationToken cancellation)
+    {
+        var (status, body) = await SendAsync(HttpMethod.Get, $"experiments/get-by-name?experiment_name={Uri.EscapeDataString(name)}", null, cancellation,
+            allowed: [HttpStatusCode.NotFound]);
+        return status == HttpStatusCode.NotFound ? null : (string?)body?["experiment"]?["experiment_id"];
+    }
+
+    /// <summary>Starts a run now; a child run names its parent.</summary>
+    public async Task<string> CreateRunAsync(string experimentId, string runName, IReadOnlyDictionary<string, string> tags, string? parentRunId,
+        CancellationToken cancellation)
+    {
+        var allTags = new Dictionary<string, string>(tags) { ["mlflow.runName"] = runName };
+        if (parentRunId is not null) allTags["mlflow.parentRunId"] = parentRunId;
+        var request = new JsonObject
+        {
+            ["experiment_id"] = experimentId,
+            ["run_name"] = runName,
+            ["user_id"] = Environment.UserName,
+            ["start_time"] = _time.GetUtcNow().ToUnixTimeMilliseconds(),
+            ["tags"] = new JsonArray([.. allTags.Select(t => (JsonNode)new JsonObject { ["key"] = t.Key, ["value"] = t.Value })]),
+        };
+        var (_, body) = await SendAsync(HttpMethod.Post, "runs/create", request, cancellation);
+        return (string?)body?["run"]?["info"]?["run_id"] ?? throw new InfrastructureException($"MLflow at {_base} created a run but did not say its id.");
+    }
+
+    /// <summary>Logs params, tags and metric points in as many calls as the server's limits need.</summary>
+    public async Task LogBatchAsync(string runId, IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string> tags,
+        IReadOnlyList<MlflowPoint> metrics, CancellationToken cancellation)
+    {
+        var items = parameters.Select(p => ("params", (JsonNode)KeyValue(p.Key, p.Value)))
+            .Concat(tags.Select(t => ("tags", (JsonNode)KeyValue(t.Key, t.Value))))
+            .Concat(metrics.Select(m => ("metrics", (JsonNode)Metric(m))))
+            .ToList();
+        foreach (var batch in Batches(items))
+        {
+            var request = new JsonObject { ["run_id"] = runId, ["params"] = new JsonArray(), ["tags"] = new JsonArray(), ["metrics"] = new JsonArray() };
+            foreach (var (field, node) in batch) request[field]!.AsArray().Add(node);
+            await SendAsync(HttpMethod.Post, "runs/log-batch", request, cancellation);
+        }
+    }
+
+    /// <summary>Ends the run with its status, now.</summary>
+    public Task UpdateRunAsync(string runId, MlflowRunStatus status, CancellationToken cancellation) =>
+        SendAsync(HttpMethod.Post, "runs/update", new JsonObject
+        {
+            ["run_id"] = runId, ["status"] = status.ToString().ToUpperInvariant(), ["end_time"] = _time.GetUtcNow().ToUnixTimeMilliseconds(),
+        }, cancellation);
+
+    /// <summary>Calls of at most the server's counts and body size, in the order given.</summary>
+    internal static IEnumerable<List<(string Field, JsonNode Node)>> Batches(IReadOnlyList<(string Field, JsonNode Node)> items)
+    {
+        var batch = new List<(string, JsonNode)>();
+        var counts = new Dictionary<string, int>();
+        long bytes = 0;
+        foreach (var (field, node) in items)
+        {
+            int size = Encoding.UTF8.GetByteCount(node.ToJsonString()) + 1;
+            int limit = field switch { "metrics" => MaxMetrics, "params" => MaxParams, _ => MaxTags };
+            if (batch.Count > 0 && (counts.GetValueOrDefault(field) + 1 > limit || batch.Count + 1 > MaxMetrics || bytes + size > MaxBodyBytes - 1000))
+            {
+                yield return batch;
+                (batch, counts, bytes) = ([], [], 0);
+            }
+            batch.Add((field, node));
+            counts[field] = counts.GetValueOrDefault(field) + 1;
+            bytes += size;
+        }
+        if (batch.Count > 0) yield return batch;
+    }
+
+    private static JsonObject KeyValue(string key, string value) => new() { ["key"] = key, ["value"] = value };
+
+    /// <summary>A metric point as MLflow reads it: NaN and infinities as its strings.</summary>
+    internal static JsonObject Metric(MlflowPoint point) => new()
+    {
+        ["key"] = point.Key,
+        ["value"] = double.IsFinite(point.Value) ? JsonValue.Create(point.Value)
+            : JsonValue.Create(double.IsNaN(point.Value) ? "NaN" : point.Value > 0 ? "Infinity" : "-Infinity"),
+        ["timestamp"] = point.Timestamp.ToUnixTimeMilliseconds(),
+        ["step"] = point.Step,
+    };
+
+    private async Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellation,
+        HttpStatusCode[]? allowed = null)
+    {
+        var url = $"{_base}/api/2.0/mlflow/{path}";
+        var json = body?.ToJsonString();
+        HttpResponseMessage response;
+        try
+        {
+            response = await _pipeline.ExecuteAsync(async token =>
+            {
+                using var request = new HttpRequestMessage(method, url);
+                if (json is not null) request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+                return await _http.SendAsync(request, token);
+            }, cancellation);
+        }
+        catch (Exception e) when (e is HttpRequestException or Polly.Timeout.TimeoutRejectedException)
+        {
+            throw new InfrastructureException($"MLflow at {_base} could not be reached for {path}: {e.Message}");
+        }
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellation);
+            JsonNode? parsed = null;
+            try
+            {
+                parsed = text.Length == 0 ? null : JsonNode.Parse(text);
+            }
+            catch (JsonException)
+            {
+                // Not JSON (an HTML error page, a proxy's answer): judged by its status below.
+            }
+            if (response.IsSuccessStatusCode || allowed?.Contains(response.StatusCode) == true) return (response.StatusCode, parsed);
+            if (response.StatusCode == HttpStatusCode.Forbidden && text.Contains("Invalid Host header", StringComparison.OrdinalIgnoreCase))
+                throw new InfrastructureException($"MLflow at {_base} refused the request's Host header (403): an MLflow 3 server accepts only localhost unless started with --allowed-hosts naming the host Gatekeeper uses.");
+            throw Failure(path, response.StatusCode, parsed, text);
+        }
+    }
+
+    private InfrastructureException Failure(string path, HttpStatusCode status, JsonNode? body, string? text = null)
+    {
+        string what = body?["error_code"] is { } code ? $"{code}: {body["message"]}" : text is { Length: > 0 } ? text[..Math.Min(200, text.Length)] : "no message";
+        string hint = status switch
+        {
+            HttpStatusCode.Unauthorized => " Set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD.",
+            HttpStatusCode.Forbidden => " The credentials were accepted but do not allow this; ask for write access to the experiment.",
+            _ => "",
+        };
+        return new InfrastructureException($"MLflow at {_base} answered {(int)status} to {path} ({what}).{hint}");
+    }
+}

@@ -1,0 +1,148 @@
+using System.Text.Json.Nodes;
+using Gatekeeper.Integrations.MLflow;
+using Gatekeeper.Integrations.MLflow.Rest;
+using Microsoft.Extensions.Time.Testing;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace Gatekeeper.Integrations.Tests.MLflow;
+
+/// <summary>The REST client against a stand-in MLflow server (WireMock), with time that only moves when the test moves it.</summary>
+public sealed class MlflowRestClientTests : IDisposable
+{
+    private const string Api = "/api/2.0/mlflow/";
+    private readonly WireMockServer _server = WireMockServer.Start();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly HttpClient _http = new();
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _server.Stop();
+        _server.Dispose();
+    }
+
+    private MlflowRestClient Client(string? token = null) => new(_http,
+        new MlflowTrackingUri { Kind = MlflowStoreKind.Rest, Location = _server.Urls[0], Token = token },
+        MlflowResilience.Pipeline(_time), _time);
+
+    private void Answer(string path, int status, string body, string? scenario = null, string? whenState = null, string? nextState = null)
+    {
+        var request = Request.Create().WithPath(Api + path);
+        var given = _server.Given(request);
+        if (scenario is not null)
+        {
+            given = given.InScenario(scenario);
+            // The scenario's first state is the one no mapping names.
+            if (whenState is not null && whenState != "Started") given = given.WhenStateIs(whenState);
+            if (nextState is not null) given = given.WillSetStateTo(nextState);
+        }
+        given.RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body));
+    }
+
+    /// <summary>Runs the call, moving fake time on until it finishes: backoff delays pass instantly.</summary>
+    private async Task<T> Run<T>(Func<Task<T>> call)
+    {
+        var task = call();
+        for (int i = 0; i < 200 && !task.IsCompleted; i++)
+        {
+            await Task.Delay(10);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+        return await task;
+    }
+
+    /// <summary>The requests made to <paramref name="path"/>, once the server has logged at least <paramref name="count"/> (it logs after answering).</summary>
+    private async Task<List<WireMock.Logging.ILogEntry>> Requests(string path, int count)
+    {
+        for (int i = 0; i < 500; i++)
+        {
+            var entries = _server.LogEntries.Where(e => e.RequestMessage.Path == Api + path).ToList();
+            if (entries.Count >= count) return entries;
+            await Task.Delay(10);
+        }
+        return [.. _server.LogEntries.Where(e => e.RequestMessage.Path == Api + path)];
+    }
+
+    private async Task<List<JsonNode>> Bodies(string path, int count) =>
+        [.. (await Requests(path, count)).Select(e => JsonNode.Parse(e.RequestMessage.Body!)!)];
+
+    [Fact]
+    public async Task GetOrCreateExperiment_CreatesWhenAbsent_AndTakesAConcurrentCreatorsAsFound()
+    {
+        Answer("experiments/get-by-name", 404, """{"error_code":"RESOURCE_DOES_NOT_EXIST","message":"no"}""", "race", "Started", "lost");
+        Answer("experiments/create", 400, """{"error_code":"RESOURCE_ALREADY_EXISTS","message":"taken"}""");
+        Answer("experiments/get-by-name", 200, """{"experiment":{"experiment_id":"17","name":"gatekeeper/default"}}""", "race", "lost");
+
+        var id = await Run(() => Client().GetOrCreateExperimentAsync("gatekeeper/default", CancellationToken.None));
+
+        Assert.Equal("17", id);
+        Assert.Equal("gatekeeper/default", (string)(await Bodies("experiments/create", 1)).Single()["name"]!);
+        Assert.Equal(2, (await Requests("experiments/get-by-name", 2)).Count);
+    }
+
+    [Fact]
+    public async Task LogBatch_CutsAtTheServersLimits_AndSendsNaNAsMlflowReadsIt()
+    {
+        Answer("runs/log-batch", 200, "{}");
+        var parameters = Enumerable.Range(0, 150).ToDictionary(i => $"p{i}", i => $"{i}");
+        var start = _time.GetUtcNow();
+        var metrics = Enumerable.Range(0, 2500).Select(i => new MlflowPoint("train/loss", i == 7 ? double.NaN : i, start.AddSeconds(i), i)).ToList();
+
+        await Run(async () => { await Client().LogBatchAsync("r1", parameters, new Dictionary<string, string>(), metrics, CancellationToken.None); return 0; });
+
+        var calls = await Bodies("runs/log-batch", 4);
+        Assert.All(calls, c => Assert.True(c["params"]!.AsArray().Count <= 100 && c["metrics"]!.AsArray().Count <= 1000
+            && c["params"]!.AsArray().Count + c["metrics"]!.AsArray().Count <= 1000));
+        Assert.Equal(150, calls.Sum(c => c["params"]!.AsArray().Count));
+        Assert.Equal(2500, calls.Sum(c => c["metrics"]!.AsArray().Count));
+        var seven = calls.SelectMany(c => c["metrics"]!.AsArray()).Single(m => (long)m!["step"]! == 7)!;
+        Assert.Equal("NaN", (string)seven["value"]!);
+        Assert.Equal(start.AddSeconds(7).ToUnixTimeMilliseconds(), (long)seven["timestamp"]!);   // when it was measured, not when it was sent
+    }
+
+    [Fact]
+    public async Task TransientFailures_AreRetried_AndABadValueIsNot()
+    {
+        Answer("runs/create", 503, "unavailable", "flaky", "Started", "once");
+        Answer("runs/create", 502, "bad gateway", "flaky", "once", "twice");
+        Answer("runs/create", 200, """{"run":{"info":{"run_id":"abc"}}}""", "flaky", "twice");
+
+        var run = await Run(() => Client("secret").CreateRunAsync("3", "gate default", new Dictionary<string, string> { ["pr"] = "42" }, "parent", CancellationToken.None));
+
+        Assert.Equal("abc", run);
+        var attempts = await Requests("runs/create", 3);
+        Assert.Equal(3, attempts.Count);
+        Assert.Equal("Bearer secret", attempts[0].RequestMessage.Headers!["Authorization"].Single());
+        var sent = JsonNode.Parse(attempts[^1].RequestMessage.Body!)!;
+        Assert.InRange((long)sent["start_time"]!, _time.GetUtcNow().AddMinutes(-5).ToUnixTimeMilliseconds(), _time.GetUtcNow().ToUnixTimeMilliseconds());   // a start time is always sent
+        Assert.Contains(sent["tags"]!.AsArray(), t => (string)t!["key"]! == "mlflow.parentRunId" && (string)t["value"]! == "parent");
+
+        _server.Reset();
+        Answer("runs/update", 400, """{"error_code":"INVALID_PARAMETER_VALUE","message":"bad status"}""");
+        var error = await Assert.ThrowsAsync<InfrastructureException>(() => Run(async () => { await Client().UpdateRunAsync("abc", MlflowRunStatus.Finished, CancellationToken.None); return 0; }));
+        Assert.Contains("answered 400 to runs/update (INVALID_PARAMETER_VALUE: bad status)", error.Message);
+        Assert.Single(await Requests("runs/update", 1));   // not retried
+    }
+
+    [Fact]
+    public void RetryAfter_IsHonoured_AndCapped()
+    {
+        using var seconds = new HttpResponseMessage(System.Net.HttpStatusCode.TooManyRequests);
+        seconds.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(7));
+        Assert.Equal(TimeSpan.FromSeconds(7), MlflowResilience.RetryAfter(seconds, _time, TimeSpan.FromMinutes(2)));
+        using var date = new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable);
+        date.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(_time.GetUtcNow().AddMinutes(10));
+        Assert.Equal(TimeSpan.FromMinutes(2), MlflowResilience.RetryAfter(date, _time, TimeSpan.FromMinutes(2)));
+        Assert.Null(MlflowResilience.RetryAfter(new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable), _time, TimeSpan.FromMinutes(2)));
+    }
+
+    [Fact]
+    public async Task AnMlflow3HostCheck_IsExplained()
+    {
+        _server.Given(Request.Create().WithPath(Api + "experiments/get-by-name")).RespondWith(Response.Create().WithStatusCode(403).WithBody("Invalid Host header"));
+        var error = await Assert.ThrowsAsync<InfrastructureException>(() => Run(() => Client().GetOrCreateExperimentAsync("g", CancellationToken.None)));
+        Assert.Contains("--allowed-hosts", error.Message);
+    }
+}
