@@ -14,7 +14,8 @@ public sealed class MlflowRestClientTests : IDisposable
     private const string Api = "/api/2.0/mlflow/";
     private readonly WireMockServer _server = WireMockServer.Start();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
-    private readonly HttpClient _http = new();
+    // A connection per request: the stand-in server closes idle connections, and a request resent on one it closed would be logged twice.
+    private readonly HttpClient _http = new() { DefaultRequestHeaders = { ConnectionClose = true } };
 
     public void Dispose()
     {
@@ -79,7 +80,8 @@ public sealed class MlflowRestClientTests : IDisposable
 
         Assert.Equal("17", id);
         Assert.Equal("gatekeeper/default", (string)(await Bodies("experiments/create", 1)).Single()["name"]!);
-        Assert.Equal(2, (await Requests("experiments/get-by-name", 2)).Count);
+        // Looked up again after the refused creation, and found.
+        Assert.Equal(200, (await Requests("experiments/get-by-name", 2))[^1].ResponseMessage.StatusCode);
     }
 
     [Fact]
@@ -124,6 +126,37 @@ public sealed class MlflowRestClientTests : IDisposable
         var error = await Assert.ThrowsAsync<InfrastructureException>(() => Run(async () => { await Client().UpdateRunAsync("abc", MlflowRunStatus.Finished, CancellationToken.None); return 0; }));
         Assert.Contains("answered 400 to runs/update (INVALID_PARAMETER_VALUE: bad status)", error.Message);
         Assert.Single(await Requests("runs/update", 1));   // not retried
+    }
+
+    [Fact]
+    public async Task MetricHistory_FollowsEveryPage_AlwaysAskingForAPageSize()
+    {
+        _server.Given(Request.Create().WithPath(Api + "metrics/get-history").WithParam("page_token", "p2").UsingGet()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"metrics":[{"key":"train/loss","value":"NaN","timestamp":2000,"step":2}]}"""));
+        _server.Given(Request.Create().WithPath(Api + "metrics/get-history").UsingGet()).AtPriority(10)
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"metrics":[{"key":"train/loss","value":0.5,"timestamp":1000,"step":1}],"next_page_token":"p2"}"""));
+
+        var points = await Run(() => Client().GetMetricHistoryAsync("r1", "train/loss", CancellationToken.None));
+
+        Assert.Equal([1L, 2L], points.Select(p => p.Step));
+        Assert.Equal(0.5, points[0].Value);
+        Assert.True(double.IsNaN(points[1].Value));
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(2000), points[1].Timestamp);
+        Assert.All(await Requests("metrics/get-history", 2), e => Assert.Equal("1000", e.RequestMessage.Query!["max_results"].Single()));
+    }
+
+    [Fact]
+    public async Task SearchRuns_StopsAtTheLimit_AndAPageTokenThatNeverAdvancesIsReported()
+    {
+        Answer("runs/search", 200, """{"runs":[{"info":{"run_id":"a","status":"FINISHED","start_time":"5"},"data":{"tags":[{"key":"gatekeeper.verdict","value":"fail"}],"metrics":[{"key":"target/units/delta","value":0.4}]}},{"info":{"run_id":"b","status":"FINISHED","start_time":4}}],"next_page_token":"same"}""");
+
+        var runs = await Run(() => Client().SearchRunsAsync(["3"], "tags.gatekeeper.verdict = 'fail'", 2, CancellationToken.None));
+        Assert.Equal(["a", "b"], runs.Select(r => r.RunId));
+        Assert.Equal(("fail", 0.4), (runs[0].Tags["gatekeeper.verdict"], runs[0].Metrics["target/units/delta"]));
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(5), runs[0].Start);
+
+        var error = await Assert.ThrowsAsync<InfrastructureException>(() => Run(() => Client().SearchRunsAsync(["3"], null, 10, CancellationToken.None)));
+        Assert.Contains("paging does not advance", error.Message);
     }
 
     [Fact]

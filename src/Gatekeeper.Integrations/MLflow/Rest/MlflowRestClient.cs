@@ -10,6 +10,9 @@ namespace Gatekeeper.Integrations.MLflow.Rest;
 /// <summary>One metric point as logged: its value, when it was measured, and its step.</summary>
 public sealed record MlflowPoint(string Key, double Value, DateTimeOffset Timestamp, long Step = 0);
 
+/// <summary>A run as a search finds it: its id, status, start, tags and latest metrics.</summary>
+public sealed record MlflowRunSummary(string RunId, string Status, DateTimeOffset Start, IReadOnlyDictionary<string, string> Tags, IReadOnlyDictionary<string, double> Metrics);
+
 /// <summary>
 /// An MLflow tracking server over REST (<c>/api/2.0/mlflow/</c>), every call asynchronous and
 /// cancellable, through the MLflow resilience pipeline (<see cref="MlflowResilience"/>). It follows
@@ -99,6 +102,85 @@ public sealed class MlflowRestClient
         {
             ["run_id"] = runId, ["status"] = status.ToString().ToUpperInvariant(), ["end_time"] = _time.GetUtcNow().ToUnixTimeMilliseconds(),
         }, cancellation);
+
+    /// <summary>Every point of one metric of a run, page by page (<c>max_results</c> always sent: some 3.x servers page forever without it).</summary>
+    public async Task<IReadOnlyList<MlflowPoint>> GetMetricHistoryAsync(string runId, string key, CancellationToken cancellation)
+    {
+        var points = new List<MlflowPoint>();
+        await foreach (var page in Pages(token => (HttpMethod.Get,
+            $"metrics/get-history?run_id={Uri.EscapeDataString(runId)}&metric_key={Uri.EscapeDataString(key)}&max_results={PageSize}" +
+            (token is null ? "" : $"&page_token={Uri.EscapeDataString(token)}"), null), "metrics/get-history", cancellation))
+        {
+            foreach (var m in page["metrics"]?.AsArray() ?? [])
+                points.Add(new MlflowPoint((string)m!["key"]!, Number(m["value"]), DateTimeOffset.FromUnixTimeMilliseconds(Long(m["timestamp"])), Long(m["step"])));
+        }
+        return points;
+    }
+
+    /// <summary>The newest runs of the experiments (at most <paramref name="limit"/>) that match the filter, page by page.</summary>
+    public async Task<IReadOnlyList<MlflowRunSummary>> SearchRunsAsync(IReadOnlyList<string> experimentIds, string? filter, int limit, CancellationToken cancellation)
+    {
+        var runs = new List<MlflowRunSummary>();
+        await foreach (var page in Pages(token => (HttpMethod.Post, "runs/search", new JsonObject
+        {
+            ["experiment_ids"] = new JsonArray([.. experimentIds.Select(id => (JsonNode)id)]),
+            ["filter"] = filter ?? "",
+            ["max_results"] = Math.Min(PageSize, Math.Max(1, limit - runs.Count)),
+            ["order_by"] = new JsonArray("attributes.start_time DESC"),
+            ["page_token"] = token,
+        }), "runs/search", cancellation))
+        {
+            foreach (var run in page["runs"]?.AsArray() ?? [])
+            {
+                var info = run!["info"]!;
+                var data = run["data"];
+                runs.Add(new MlflowRunSummary((string)info["run_id"]!, (string?)info["status"] ?? "", DateTimeOffset.FromUnixTimeMilliseconds(Long(info["start_time"])),
+                    (data?["tags"]?.AsArray() ?? []).ToDictionary(t => (string)t!["key"]!, t => (string?)t!["value"] ?? ""),
+                    (data?["metrics"]?.AsArray() ?? []).ToDictionary(m => (string)m!["key"]!, m => Number(m!["value"]))));
+            }
+            if (runs.Count >= limit) break;
+        }
+        return runs.Count > limit ? runs[..limit] : runs;
+    }
+
+    private const int PageSize = 1000;
+
+    /// <summary>Each page of a paged call until it has no next page; a token that does not advance is the server's fault, reported.</summary>
+    private async IAsyncEnumerable<JsonNode> Pages(Func<string?, (HttpMethod Method, string Path, JsonObject? Body)> request, string name,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation)
+    {
+        string? token = null;
+        var seen = new HashSet<string>();
+        while (true)
+        {
+            var (method, path, body) = request(token);
+            var (_, page) = await SendAsync(method, path, body, cancellation);
+            if (page is null) yield break;
+            yield return page;
+            token = (string?)page["next_page_token"];
+            if (string.IsNullOrEmpty(token)) yield break;
+            if (!seen.Add(token)) throw new InfrastructureException($"MLflow at {_base} gave the page token of a page already read for {name}: its paging does not advance.");
+        }
+    }
+
+    /// <summary>A number as MLflow sends it: a JSON number, or "NaN", "Infinity", "-Infinity".</summary>
+    private static double Number(JsonNode? node) => node switch
+    {
+        null => double.NaN,
+        JsonValue v when v.TryGetValue<double>(out var d) => d,
+        JsonValue v when v.TryGetValue<string>(out var text) => text switch
+        {
+            "NaN" => double.NaN,
+            "Infinity" => double.PositiveInfinity,
+            "-Infinity" => double.NegativeInfinity,
+            _ => double.Parse(text, System.Globalization.CultureInfo.InvariantCulture),
+        },
+        _ => double.NaN,
+    };
+
+    /// <summary>An int64 as MLflow sends it: a number, or (accepted on input) a string.</summary>
+    private static long Long(JsonNode? node) => node is JsonValue v && v.TryGetValue<long>(out var l) ? l
+        : node is JsonValue s && s.TryGetValue<string>(out var text) && long.TryParse(text, out var parsed) ? parsed : 0;
 
     /// <summary>Calls of at most the server's counts and body size, in the order given.</summary>
     internal static IEnumerable<List<(string Field, JsonNode Node)>> Batches(IReadOnlyList<(string Field, JsonNode Node)> items)
