@@ -28,18 +28,24 @@ public sealed class MlflowRestClientTests : IDisposable
         new MlflowTrackingUri { Kind = MlflowStoreKind.Rest, Location = _server.Urls[0], Token = token },
         MlflowResilience.Pipeline(_time), _time);
 
-    private void Answer(string path, int status, string body, string? scenario = null, string? whenState = null, string? nextState = null)
+    private void Answer(string path, int status, string body) =>
+        _server.Given(Request.Create().WithPath(Api + path))
+            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body));
+
+    /// <summary>Answers the path's calls in turn with these answers, the last one for every call after.</summary>
+    private void AnswerInTurn(string path, params (int Status, string Body)[] answers)
     {
-        var request = Request.Create().WithPath(Api + path);
-        var given = _server.Given(request);
-        if (scenario is not null)
+        int calls = 0;
+        _server.Given(Request.Create().WithPath(Api + path)).RespondWith(Response.Create().WithCallback(_ =>
         {
-            given = given.InScenario(scenario);
-            // The scenario's first state is the one no mapping names.
-            if (whenState is not null && whenState != "Started") given = given.WhenStateIs(whenState);
-            if (nextState is not null) given = given.WillSetStateTo(nextState);
-        }
-        given.RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body));
+            var (status, body) = answers[Math.Min(Interlocked.Increment(ref calls), answers.Length) - 1];
+            return new WireMock.ResponseMessage
+            {
+                StatusCode = status,
+                Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
+                BodyData = new WireMock.Util.BodyData { BodyAsString = body, DetectedBodyType = WireMock.Types.BodyType.String },
+            };
+        }));
     }
 
     /// <summary>Runs the call, moving fake time on until it finishes: backoff delays pass instantly.</summary>
@@ -55,15 +61,17 @@ public sealed class MlflowRestClientTests : IDisposable
     }
 
     /// <summary>The requests made to <paramref name="path"/>, once the server has logged at least <paramref name="count"/> (it logs after answering).</summary>
-    private async Task<List<WireMock.Logging.ILogEntry>> Requests(string path, int count)
+    private Task<List<WireMock.Logging.ILogEntry>> Requests(string path, int count) => Logged(e => e.RequestMessage.Path == Api + path, count);
+
+    private async Task<List<WireMock.Logging.ILogEntry>> Logged(Func<WireMock.Logging.ILogEntry, bool> which, int count)
     {
         for (int i = 0; i < 500; i++)
         {
-            var entries = _server.LogEntries.Where(e => e.RequestMessage.Path == Api + path).ToList();
+            var entries = _server.LogEntries.Where(which).ToList();
             if (entries.Count >= count) return entries;
             await Task.Delay(10);
         }
-        return [.. _server.LogEntries.Where(e => e.RequestMessage.Path == Api + path)];
+        return [.. _server.LogEntries.Where(which)];
     }
 
     private async Task<List<JsonNode>> Bodies(string path, int count) =>
@@ -72,9 +80,9 @@ public sealed class MlflowRestClientTests : IDisposable
     [Fact]
     public async Task GetOrCreateExperiment_CreatesWhenAbsent_AndTakesAConcurrentCreatorsAsFound()
     {
-        Answer("experiments/get-by-name", 404, """{"error_code":"RESOURCE_DOES_NOT_EXIST","message":"no"}""", "race", "Started", "lost");
+        AnswerInTurn("experiments/get-by-name", (404, """{"error_code":"RESOURCE_DOES_NOT_EXIST","message":"no"}"""),
+            (200, """{"experiment":{"experiment_id":"17","name":"gatekeeper/default"}}"""));
         Answer("experiments/create", 400, """{"error_code":"RESOURCE_ALREADY_EXISTS","message":"taken"}""");
-        Answer("experiments/get-by-name", 200, """{"experiment":{"experiment_id":"17","name":"gatekeeper/default"}}""", "race", "lost");
 
         var id = await Run(() => Client().GetOrCreateExperimentAsync("gatekeeper/default", CancellationToken.None));
 
@@ -107,9 +115,7 @@ public sealed class MlflowRestClientTests : IDisposable
     [Fact]
     public async Task TransientFailures_AreRetried_AndABadValueIsNot()
     {
-        Answer("runs/create", 503, "unavailable", "flaky", "Started", "once");
-        Answer("runs/create", 502, "bad gateway", "flaky", "once", "twice");
-        Answer("runs/create", 200, """{"run":{"info":{"run_id":"abc"}}}""", "flaky", "twice");
+        AnswerInTurn("runs/create", (503, "unavailable"), (502, "bad gateway"), (200, """{"run":{"info":{"run_id":"abc"}}}"""));
 
         var run = await Run(() => Client("secret").CreateRunAsync("3", "gate default", new Dictionary<string, string> { ["pr"] = "42" }, "parent", CancellationToken.None));
 
@@ -157,6 +163,50 @@ public sealed class MlflowRestClientTests : IDisposable
 
         var error = await Assert.ThrowsAsync<InfrastructureException>(() => Run(() => Client().SearchRunsAsync(["3"], null, 10, CancellationToken.None)));
         Assert.Contains("paging does not advance", error.Message);
+    }
+
+    [Fact]
+    public async Task LogArtifact_UploadsThroughTheProxy_AndSaysWhenTheRunsStoreTakesNoUploads()
+    {
+        Answer("runs/get", 200, """{"run":{"info":{"run_id":"r1","artifact_uri":"mlflow-artifacts:/3/r1/artifacts"}}}""");
+        _server.Given(Request.Create().WithPath("/api/2.0/mlflow-artifacts/artifacts/3/r1/artifacts/reports/report.md").UsingPut())
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("{}"));
+        var file = Path.Combine(Path.GetTempPath(), $"gk-artifact-{Guid.NewGuid():N}.md");
+        File.WriteAllText(file, "# report");
+        try
+        {
+            await Run(async () => { await Client().LogArtifactAsync("r1", file, "reports/report.md", CancellationToken.None); return 0; });
+            var upload = (await Logged(e => e.RequestMessage.Method == "PUT", 1)).Single();
+            Assert.Equal("/api/2.0/mlflow-artifacts/artifacts/3/r1/artifacts/reports/report.md", upload.RequestMessage.Path);
+            Assert.Equal("# report", upload.RequestMessage.Body);
+
+            _server.Reset();
+            Answer("runs/get", 200, """{"run":{"info":{"run_id":"r1","artifact_uri":"s3://bucket/3/r1/artifacts"}}}""");
+            var error = await Assert.ThrowsAsync<InfrastructureException>(() => Run(async () => { await Client().LogArtifactAsync("r1", file, "report.md", CancellationToken.None); return 0; }));
+            Assert.Contains("s3://bucket/3/r1/artifacts", error.Message);
+            Assert.Contains("--no-serve-artifacts", error.Message);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Registry_RegistersAVersionOfAModelThatExists_AndMovesTheAlias()
+    {
+        Answer("registered-models/create", 400, """{"error_code":"RESOURCE_ALREADY_EXISTS","message":"exists"}""");
+        Answer("model-versions/create", 200, """{"model_version":{"name":"units","version":"4"}}""");
+        Answer("registered-models/alias", 200, """{"model_version":{"name":"units","version":"3"}}""");
+
+        var client = Client();
+        Assert.Equal("3", await Run(() => client.GetAliasAsync("units", "champion", CancellationToken.None)));
+        var version = await Run(() => client.RegisterModelVersionAsync("units", "mlflow-artifacts:/3/r1/artifacts/candidate", "r1", CancellationToken.None));
+        await Run(async () => { await client.SetAliasAsync("units", "champion", version, CancellationToken.None); return 0; });
+
+        Assert.Equal("4", version);
+        var moved = JsonNode.Parse((await Logged(e => e.RequestMessage.Path == Api + "registered-models/alias" && e.RequestMessage.Method == "POST", 1)).Single().RequestMessage.Body!)!;
+        Assert.Equal(("units", "champion", "4"), ((string)moved["name"]!, (string)moved["alias"]!, (string)moved["version"]!));
     }
 
     [Fact]

@@ -143,6 +143,47 @@ public sealed class MlflowRestClient
         return runs.Count > limit ? runs[..limit] : runs;
     }
 
+    /// <summary>
+    /// Uploads a file into the run's artifacts through the server's proxy (runs whose artifact URI is
+    /// <c>mlflow-artifacts:/</c>). A run stored elsewhere (s3://, file://) offers no REST upload: said so.
+    /// </summary>
+    public async Task LogArtifactAsync(string runId, string localFile, string artifactPath, CancellationToken cancellation)
+    {
+        var (_, body) = await SendAsync(HttpMethod.Get, $"runs/get?run_id={Uri.EscapeDataString(runId)}", null, cancellation);
+        var root = (string?)body?["run"]?["info"]?["artifact_uri"] ?? "";
+        const string proxied = "mlflow-artifacts:/";
+        if (!root.StartsWith(proxied, StringComparison.Ordinal))
+            throw new InfrastructureException($"MLflow at {_base} stores run {runId}'s artifacts at '{root}', which it does not accept uploads for; start the server with artifact serving (the default, not --no-serve-artifacts) and an experiment whose artifact location is mlflow-artifacts:/.");
+        var path = $"{root[proxied.Length..].TrimStart('/')}/{artifactPath.TrimStart('/')}";
+        var url = $"{_base}/api/2.0/mlflow-artifacts/artifacts/{string.Join('/', path.Split('/').Select(Uri.EscapeDataString))}";
+        var bytes = await File.ReadAllBytesAsync(localFile, cancellation);
+        await SendRawAsync(HttpMethod.Put, url, () => new ByteArrayContent(bytes), "mlflow-artifacts/artifacts", cancellation);
+    }
+
+    /// <summary>
+    /// Registers <paramref name="source"/> (a run's artifact or a model's location) as a new version
+    /// of the registered model, creating the model when absent, and returns the version.
+    /// </summary>
+    public async Task<string> RegisterModelVersionAsync(string model, string source, string runId, CancellationToken cancellation)
+    {
+        var (status, body) = await SendAsync(HttpMethod.Post, "registered-models/create", new JsonObject { ["name"] = model }, cancellation, allowed: [HttpStatusCode.BadRequest]);
+        if (status != HttpStatusCode.OK && (string?)body?["error_code"] != "RESOURCE_ALREADY_EXISTS") throw Failure("registered-models/create", status, body);
+        var (_, version) = await SendAsync(HttpMethod.Post, "model-versions/create", new JsonObject { ["name"] = model, ["source"] = source, ["run_id"] = runId }, cancellation);
+        return (string?)version?["model_version"]?["version"] ?? throw new InfrastructureException($"MLflow at {_base} created a version of {model} but did not say which.");
+    }
+
+    /// <summary>The version the alias points at, or null when the alias is not set.</summary>
+    public async Task<string?> GetAliasAsync(string model, string alias, CancellationToken cancellation)
+    {
+        var (status, body) = await SendAsync(HttpMethod.Get, $"registered-models/alias?name={Uri.EscapeDataString(model)}&alias={Uri.EscapeDataString(alias)}", null, cancellation,
+            allowed: [HttpStatusCode.NotFound, HttpStatusCode.BadRequest]);
+        return status == HttpStatusCode.OK ? (string?)body?["model_version"]?["version"] : null;
+    }
+
+    /// <summary>Points the alias at the version (moving it from the version that held it).</summary>
+    public Task SetAliasAsync(string model, string alias, string version, CancellationToken cancellation) =>
+        SendAsync(HttpMethod.Post, "registered-models/alias", new JsonObject { ["name"] = model, ["alias"] = alias, ["version"] = version }, cancellation);
+
     private const int PageSize = 1000;
 
     /// <summary>Each page of a paged call until it has no next page; a token that does not advance is the server's fault, reported.</summary>
@@ -216,18 +257,25 @@ public sealed class MlflowRestClient
         ["step"] = point.Step,
     };
 
-    private async Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellation,
+    private Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellation,
         HttpStatusCode[]? allowed = null)
     {
-        var url = $"{_base}/api/2.0/mlflow/{path}";
         var json = body?.ToJsonString();
+        return SendRawAsync(method, $"{_base}/api/2.0/mlflow/{path}", json is null ? null : () => new StringContent(json, Encoding.UTF8, "application/json"),
+            path, cancellation, allowed);
+    }
+
+    /// <summary>One call through the pipeline (a fresh request each attempt), its answer parsed; an answer that is not success or allowed is a failure.</summary>
+    private async Task<(HttpStatusCode Status, JsonNode? Body)> SendRawAsync(HttpMethod method, string url, Func<HttpContent>? content, string path,
+        CancellationToken cancellation, HttpStatusCode[]? allowed = null)
+    {
         HttpResponseMessage response;
         try
         {
             response = await _pipeline.ExecuteAsync(async token =>
             {
                 using var request = new HttpRequestMessage(method, url);
-                if (json is not null) request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+                if (content is not null) request.Content = content();
                 return await _http.SendAsync(request, token);
             }, cancellation);
         }
