@@ -20,6 +20,12 @@ public sealed class EvaluationCache
 
     private readonly string _folder;
 
+    /// <summary>
+    /// Data files' hashes by path, size and write time: a gate keys every task for the base, the
+    /// candidate and the decision, and a file need be read once for all of them (a changed file is read again).
+    /// </summary>
+    private readonly Dictionary<(string Path, long Length, DateTime Written), string> _dataHashes = [];
+
     /// <param name="folder">Where entries are kept.</param>
     /// <param name="codeVersion">The program's version, part of every key.</param>
     public EvaluationCache(string folder, string codeVersion)
@@ -43,9 +49,22 @@ public sealed class EvaluationCache
             // The kind's settings with their defaults filled in (the refusal phrases): changing a default changes outcomes.
             Settings = JsonSerializer.SerializeToElement(task.Settings.AsScored(), task.Settings.GetType()),
         });
-        var data = FileHash.Sha256(task.Data) + (task.FewShot is { } fewShot ? $"+few_shot:{fewShot.Count}:{fewShot.Seed}:{FileHash.Sha256(fewShot.Data)}" : "");
+        var data = DataHash(task.Data) + (task.FewShot is { } fewShot ? $"+few_shot:{fewShot.Count}:{fewShot.Seed}:{DataHash(fewShot.Data)}" : "");
         var text = $"evaluator:{EvaluatorVersion}\ncode:{CodeVersion}\nmodel:{modelSha256}\ncompute:{compute}\ntask:{definition}\ndata:{data}\n";
         return FileHash.Sha256(Encoding.UTF8.GetBytes(text));
+    }
+
+    private string DataHash(string path)
+    {
+        var file = new FileInfo(path);
+        var identity = (file.FullName, file.Length, file.LastWriteTimeUtc);
+        lock (_dataHashes)
+        {
+            if (_dataHashes.TryGetValue(identity, out var known)) return known;
+        }
+        var hash = FileHash.Sha256(path);
+        lock (_dataHashes) _dataHashes[identity] = hash;
+        return hash;
     }
 
     public IReadOnlyList<ItemOutcome>? TryGet(string key)
