@@ -50,11 +50,10 @@ public static class GateRunner
             candidateEvaluation.Write(Path.Combine(output, CandidateEvaluationFolder));
             var inputs = new DecideInputs(baseEvaluation, candidateEvaluation)
             {
-                Models = (baseCheckpoint, candidate), Training = training, MlflowRun = $"run {recorder.ParentRunId} in {recorder.Location}",
+                Models = (baseCheckpoint, candidate), Training = training, MlflowRun = recorder.RunDescription,
                 InferenceBudget = options.InferenceBudget,
             };
-            var decided = DecideStage.Decide(spec, inputs, cache, observer, cancellation);
-            return Conclude(decided with { Report = decided.Report with { Elapsed = clock.Elapsed } }, inputs, output, recorder);
+            return Conclude(DecideStage.Decide(spec, inputs, cache, observer, cancellation), inputs, output, recorder, clock);
         });
     }
 
@@ -84,11 +83,10 @@ public static class GateRunner
                 var inputs = new DecideInputs(evaluations.Base, evaluations.Candidate)
                 {
                     Models = baseCheckpoint is null ? null : (baseCheckpoint, candidate!), Training = training, InferenceBudget = options.InferenceBudget,
-                    MlflowRun = $"run {recorder.ParentRunId} in {recorder.Location}",
+                    MlflowRun = recorder.RunDescription,
                 };
                 var cache = new EvaluationCache(options.CacheDirectory, options.CodeVersion);
-                var decided = DecideStage.Decide(spec, inputs, cache, observer, cancellation);
-                return Conclude(decided with { Report = decided.Report with { Elapsed = clock.Elapsed } }, inputs, output, recorder);
+                return Conclude(DecideStage.Decide(spec, inputs, cache, observer, cancellation), inputs, output, recorder, clock);
             }
             finally
             {
@@ -134,9 +132,10 @@ public static class GateRunner
         }
     }
 
-    /// <summary>Writes what decide and report write, then records the gate in MLflow.</summary>
-    private static GateRun Conclude(DecidedGate decided, DecideInputs inputs, string output, MlflowRecorder recorder)
+    /// <summary>Writes what decide and report write, with the gate's time so far, then records the gate in MLflow.</summary>
+    private static GateRun Conclude(DecidedGate decided, DecideInputs inputs, string output, MlflowRecorder recorder, Stopwatch clock)
     {
+        decided = decided with { Report = decided.Report with { Elapsed = clock.Elapsed } };
         decided.Write(output);
         var reportPath = WriteReport(decided.Report, Path.Combine(output, ReportFile));
         var (baseSha, candidateSha) = (decided.Base.ModelSha256, decided.Candidate.ModelSha256);

@@ -27,6 +27,9 @@ public sealed class MlflowRecorder
 
     public string Location => _tracking.Location;
 
+    /// <summary>The gate's run as the report names it: "run &lt;id&gt; in &lt;location&gt;".</summary>
+    public string RunDescription => $"run {ParentRunId} in {Location}";
+
     public void RecordTraining(TrainingRecord training, string candidateSha256, string parentSha256)
     {
         var (result, threads) = (training.Result, training.Threads);

@@ -30,7 +30,7 @@ public static class ClusteredPairedProportions
         int clusters = pairs.Select(p => p.Cluster).Distinct().Count();
         // Clusters of one item each: independent items, today's rule.
         if (clusters == pairs.Count) return confidence => PairedProportions.FromCounts(counts, confidence);
-        double deff = DesignEffect(pairs, clusters);
+        double deff = DesignEffect(pairs);
         double scale = 1 / deff;
         double baseOnly = counts.BaseOnly * scale, candidateOnly = counts.CandidateOnly * scale, n = counts.N * scale;
         int N = counts.N;
@@ -54,16 +54,25 @@ public static class ClusteredPairedProportions
     /// right and wrong answers cluster is estimated from every item, and a cluster whose answers
     /// move together is what makes its changes move together. When nothing varies, n / clusters.
     /// </summary>
-    public static double DesignEffect(IReadOnlyList<(bool Base, bool Candidate, string Cluster)> pairs, int clusters)
+    public static double DesignEffect(IReadOnlyList<(bool Base, bool Candidate, string Cluster)> pairs)
     {
-        int n = pairs.Count;
-        if (clusters < 2) return n;   // one cluster: one piece of evidence
-        var groups = Groups(pairs.Select(p => p.Cluster).ToList());
-        double? Of(Func<int, double> value) => VarianceRatio([.. Enumerable.Range(0, n).Select(value)], groups);
-        double? difference = Of(i => (pairs[i].Candidate ? 1.0 : 0.0) - (pairs[i].Base ? 1.0 : 0.0));
-        if (difference is null) return (double)n / clusters;
-        double?[] effects = [difference, Of(i => pairs[i].Base ? 1 : 0), Of(i => pairs[i].Candidate ? 1 : 0)];
-        return Math.Max(1, effects.Max(e => e ?? 1));
+        double[] Of(Func<(bool Base, bool Candidate, string Cluster), double> value) => [.. pairs.Select(value)];
+        return DesignEffectOf(Groups([.. pairs.Select(p => p.Cluster)]),
+            Of(p => (p.Candidate ? 1.0 : 0.0) - (p.Base ? 1.0 : 0.0)), Of(p => p.Base ? 1 : 0), Of(p => p.Candidate ? 1 : 0));
+    }
+
+    /// <summary>
+    /// The design effect of <paramref name="primary"/>'s mean, or of any of <paramref name="others"/>
+    /// where larger, at least 1; n / clusters when the primary does not vary (or all is one cluster).
+    /// </summary>
+    internal static double DesignEffectOf(List<int[]> groups, double[] primary, params double[][] others)
+    {
+        int n = primary.Length;
+        if (groups.Count < 2) return n;   // one cluster: one piece of evidence
+        if (VarianceRatio(primary, groups) is not { } effect) return (double)n / groups.Count;
+        foreach (var series in others)
+            if (VarianceRatio(series, groups) is { } other) effect = Math.Max(effect, other);
+        return Math.Max(1, effect);
     }
 
     /// <summary>Each cluster's items, by their positions.</summary>

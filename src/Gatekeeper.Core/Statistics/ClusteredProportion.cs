@@ -17,9 +17,7 @@ public static class ClusteredProportion
         if (clusters is null || n == 0) return (Wilson.For(successes, n, confidence), null, null);
         var groups = ClusteredPairedProportions.Groups(clusters);
         if (groups.Count == n) return (Wilson.For(successes, n, confidence), groups.Count, null);
-        double deff = groups.Count < 2 ? n
-            : ClusteredPairedProportions.VarianceRatio([.. outcomes.Select(o => o ? 1.0 : 0.0)], groups) is { } ratio ? Math.Max(1, ratio)
-            : (double)n / groups.Count;
+        double deff = ClusteredPairedProportions.DesignEffectOf(groups, [.. outcomes.Select(o => o ? 1.0 : 0.0)]);
         return (Wilson.For(successes / deff, n / deff, confidence), groups.Count, deff);
     }
 }
