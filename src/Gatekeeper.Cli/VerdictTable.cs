@@ -7,6 +7,18 @@ namespace Gatekeeper.Cli;
 /// <summary>The verdict on the terminal: a table of checks, the reasons, the headline.</summary>
 internal static class VerdictTable
 {
+    /// <summary>A finished gate: the verdict, where its report and records are, and any sink that failed (the verdict stands).</summary>
+    public static void Write(IAnsiConsole console, Pipeline.GateRun run, Integrations.MLflow.MlflowTrackingUri tracking)
+    {
+        Write(console, run.Verdict);
+        console.MarkupLine($"Report: [link]{Markup.Escape(run.ReportPath)}[/]");
+        if (run.Records is { } records)
+            console.MarkupLine($"MLflow: {Markup.Escape(records)}" + (tracking.Kind == Integrations.MLflow.MlflowStoreKind.FileStore
+                ? $" (open with: mlflow ui --backend-store-uri {Markup.Escape(tracking.Location)})" : ""));
+        foreach (var failure in run.SinkFailures)
+            console.MarkupLine($"[yellow]warning[/] the {Markup.Escape(failure.Sink)} sink failed; the verdict and exit code stand: {Markup.Escape(failure.Message)}");
+    }
+
     public static void Write(IAnsiConsole console, Verdict verdict)
     {
         var table = new Table().Border(TableBorder.Simple)

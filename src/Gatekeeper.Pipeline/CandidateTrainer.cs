@@ -53,13 +53,14 @@ public static class CandidateTrainer
             ReportEvery = Math.Max(1, Math.Min(25, spec.Steps / 10)),
         };
         using var threads = Torch.Compute.TorchThreads.Use(options.TrainingThreads);
+        var started = DateTimeOffset.UtcNow;
         var model = Torch.Compute.ComputeTarget.Of(checkpoint.Model).Copy(checkpoint.Model);
         TorchSharp.torch.manual_seed(spec.Seed);
         try
         {
             FisherDiagonal Fisher(CausalLanguageModel start) => EstimateFisher(start, checkpoint, spec, rowLength, framing, cacheDirectory, stage, cancellation);
             var (manifest, result) = TrainCopy(model, checkpoint, spec, batches, training, outputDirectory, codeVersion, key, Fisher, stage, progress, cancellation);
-            var record = new TrainingRecord(result, options.TrainingThreads);
+            var record = new TrainingRecord(result, options.TrainingThreads, started, DateTimeOffset.UtcNow);
             TrainedCandidate.Record(outputDirectory, record);
             if (Directory.Exists(ResumeFolder(outputDirectory))) Directory.Delete(ResumeFolder(outputDirectory), recursive: true);
             return (new Checkpoint(model, tokenizer, manifest, checkpoint.ConfigSource, outputDirectory), record);

@@ -66,6 +66,7 @@ public static class EvaluationStage
     public static ModelEvaluation Evaluate(string role, Checkpoint checkpoint, IReadOnlyList<(TaskSpec Task, IReadOnlyList<TaskItem> Items)> battery,
         Shard shard, EvaluationCache cache, InferenceBudget budget, IGateObserver observer, CancellationToken cancellation)
     {
+        var started = DateTimeOffset.UtcNow;
         var sha = checkpoint.Manifest.ContentSha256;
         var compute = ComputeTarget.Of(checkpoint.Model).ToString();
         var slice = shard.Select([.. battery]).Where(s => s.Items.Count > 0).ToList();
@@ -79,6 +80,7 @@ public static class EvaluationStage
             Shard = shard.Index,
             Of = shard.Count,
             Items = slice.Sum(s => s.Items.Count),
+            Started = started,
         };
         var outcomes = new List<ItemOutcome>();
         var missing = new List<(TaskSpec Task, IReadOnlyList<TaskItem> Items, string Key)>();
@@ -91,7 +93,7 @@ public static class EvaluationStage
         if (missing.Count == 0)
         {
             if (slice.Count > 0) observer.Stage($"Evaluating the {role} ({sha[..12]}): all {slice.Count} tasks cached.");
-            return new ModelEvaluation(manifest, outcomes) { Cached = true };
+            return new ModelEvaluation(manifest with { Ended = DateTimeOffset.UtcNow }, outcomes) { Cached = true };
         }
         observer.Stage(shard.IsWhole
             ? $"Evaluating the {role} ({sha[..12]}) on {missing.Count} tasks" + (missing.Count < slice.Count ? $" ({slice.Count - missing.Count} cached)." : ".")
@@ -102,7 +104,7 @@ public static class EvaluationStage
         outcomes.AddRange(fresh.Outcomes);
         // Keep the battery's order whatever came from the cache.
         var order = battery.Select((b, i) => (b.Task.Name, i)).ToDictionary(x => x.Name, x => x.i);
-        return new ModelEvaluation(manifest, [.. outcomes.OrderBy(o => order[o.Task])]);
+        return new ModelEvaluation(manifest with { Ended = DateTimeOffset.UtcNow }, [.. outcomes.OrderBy(o => order[o.Task])]);
     }
 
     /// <summary>The evaluations in <paramref name="folders"/>, shards of one model's evaluation, as the one evaluation an unsharded run makes.</summary>
@@ -115,7 +117,10 @@ public static class EvaluationStage
         }).ToList();
         var order = SingleModelTasks(spec).Select(b => (b.Task.Name, (IReadOnlyList<string>)[.. b.Items.Select(i => i.Id)])).ToList();
         var merged = ShardMerger.Merge(order, shards);
-        return new ModelEvaluation(shards[0].Manifest with { Shard = 1, Of = 1, Items = merged.Count }, merged);
+        return new ModelEvaluation(shards[0].Manifest with
+        {
+            Shard = 1, Of = 1, Items = merged.Count, Started = shards.Min(s => s.Manifest.Started), Ended = shards.Max(s => s.Manifest.Ended),
+        }, merged);
     }
 
     /// <summary>

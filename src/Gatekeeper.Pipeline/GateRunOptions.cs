@@ -5,12 +5,16 @@ public sealed record GateRunOptions
 {
     public const string DefaultMlflowDirectory = "mlruns";
     public const string DefaultCacheDirectory = ".gatekeeper/cache";
+    public const string DefaultSpoolDirectory = ".gatekeeper/spool";
 
     /// <summary>Folder for the candidate, per-item outcomes and reports. Default: out/&lt;gate name&gt;.</summary>
     public string? OutputDirectory { get; init; }
 
-    /// <summary>MLflow file store folder. Default: mlruns.</summary>
-    public string MlflowDirectory { get; init; } = DefaultMlflowDirectory;
+    /// <summary>Where MLflow records go: a file store (default <c>mlruns</c>) or a tracking server.</summary>
+    public Integrations.MLflow.MlflowTrackingUri Tracking { get; init; } = Integrations.MLflow.MlflowTrackingUri.FileStore(DefaultMlflowDirectory);
+
+    /// <summary>Where MLflow records wait until their store takes them (<c>gatekeeper sync</c>). Default: .gatekeeper/spool.</summary>
+    public string SpoolDirectory { get; init; } = DefaultSpoolDirectory;
 
     /// <summary>Folder of cached evaluations, keyed by model and task content. Default: .gatekeeper/cache.</summary>
     public string CacheDirectory { get; init; } = DefaultCacheDirectory;

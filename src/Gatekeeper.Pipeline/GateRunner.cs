@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using Gatekeeper.Battery;
-using Gatekeeper.Integrations.MLflow;
-using Gatekeeper.Reporting;
+using Gatekeeper.Pipeline.Sinks;
 using Gatekeeper.Specs;
 using Gatekeeper.Tasks;
 using Gatekeeper.Torch.Checkpoints;
@@ -13,19 +11,20 @@ namespace Gatekeeper.Pipeline;
 /// <summary>
 /// A whole gate, in the design's one direction, as the stages run one after another in one process:
 /// <see cref="TrainStage"/>, <see cref="EvaluationStage"/> for base (cached) and candidate,
-/// <see cref="DecideStage"/>, then the report and the records. Each stage writes what its own
-/// command writes, into the same folder. The verdict is data; only bad input and infrastructure
-/// failures throw.
+/// <see cref="DecideStage"/>; then the one gate result goes to every sink (<see cref="GateSinks"/>:
+/// report files, MLflow). Each stage writes what its own command writes, into the same folder, and
+/// the sinks see each stage start and end. The verdict is data; only bad input and infrastructure
+/// failures throw, and a failing sink changes neither the verdict nor the exit code.
 /// </summary>
 public static class GateRunner
 {
     public const string BaseEvaluationFolder = "eval-base";
     public const string CandidateEvaluationFolder = "eval-candidate";
-    public const string ReportFile = "report.md";
+    public const string ReportFile = ReportFilesSink.ReportFile;
 
     public static GateRun Run(GateSpec spec, GateRunOptions options, IGateObserver observer, CancellationToken cancellation = default)
     {
-        var clock = Stopwatch.StartNew();
+        var started = DateTimeOffset.UtcNow;
         var output = Output(spec, options);
 
         // Read every task's data first: a malformed file should stop the gate before minutes of training.
@@ -33,42 +32,69 @@ public static class GateRunner
         observer.Stage($"Battery: {spec.Battery.Count} tasks, {battery.Sum(b => b.Items.Count) + spec.Battery.Where(t => t.Kind is IComparingTaskKind).Sum(t => TaskItemReader.Read(t).Count)} items.");
 
         var target = ComputeTarget.From(spec.Compute);
-        return Recorded(spec, options, recorder =>
+        return Published(spec, options, observer, started, (sinks, follow) =>
         {
+            var stages = new List<StageRecord>();
             // Each model is loaded once, and both stay loaded: drift compares them side by side.
             observer.Stage($"Loading the base from {spec.Base} ({target}).");
             using var baseCheckpoint = Checkpoint.Load(spec.Base, target);
             // A prompt format the checkpoint cannot render should stop the gate before minutes of training.
             foreach (var format in spec.Battery.Select(t => t.PromptFormat).Append(spec.Train?.PromptFormat ?? PromptFormat.Plain).Distinct())
                 PromptFormats.Apply(baseCheckpoint.Tokenizer, format, baseCheckpoint.Directory);
-            var (candidate, training) = TrainStage.Run(spec, baseCheckpoint, output, options, observer, cancellation);
+
+            bool trains = spec.Train is not null || spec.TrainCommand is not null;
+            var trainStarted = DateTimeOffset.UtcNow;
+            if (trains) sinks.StageStarted(GateStage.Train, trainStarted);
+            var (candidate, training) = TrainStage.Run(spec, baseCheckpoint, output, options, follow, cancellation);
             using var _ = candidate;
+            if (trains)
+                stages.Add(sinks.StageEnded(new TrainingStageRecord(trainStarted, DateTimeOffset.UtcNow, candidate.Directory, candidate.Manifest.ContentSha256,
+                    baseCheckpoint.Manifest.ContentSha256, training)));
+
             var cache = new EvaluationCache(options.CacheDirectory, options.CodeVersion);
-            var baseEvaluation = EvaluationStage.Evaluate("base", baseCheckpoint, battery, Shard.Whole, cache, options.InferenceBudget, observer, cancellation);
-            baseEvaluation.Write(Path.Combine(output, BaseEvaluationFolder));
-            var candidateEvaluation = EvaluationStage.Evaluate("candidate", candidate, battery, Shard.Whole, cache, options.InferenceBudget, observer, cancellation);
-            candidateEvaluation.Write(Path.Combine(output, CandidateEvaluationFolder));
+            ModelEvaluation Evaluated(GateStage stage, string role, Checkpoint model, string folder)
+            {
+                var at = DateTimeOffset.UtcNow;
+                sinks.StageStarted(stage, at);
+                var evaluation = EvaluationStage.Evaluate(role, model, battery, Shard.Whole, cache, options.InferenceBudget, follow, cancellation);
+                evaluation.Write(Path.Combine(output, folder));
+                stages.Add(sinks.StageEnded(new EvaluationStageRecord(stage, at, DateTimeOffset.UtcNow, role, evaluation, Path.Combine(output, folder))));
+                return evaluation;
+            }
+            var baseEvaluation = Evaluated(GateStage.EvaluateBase, "base", baseCheckpoint, BaseEvaluationFolder);
+            var candidateEvaluation = Evaluated(GateStage.EvaluateCandidate, "candidate", candidate, CandidateEvaluationFolder);
+
             var inputs = new DecideInputs(baseEvaluation, candidateEvaluation)
             {
-                Models = (baseCheckpoint, candidate), Training = training, MlflowRun = recorder.RunDescription,
-                InferenceBudget = options.InferenceBudget,
+                Models = (baseCheckpoint, candidate), Training = training, MlflowRun = sinks.Where, InferenceBudget = options.InferenceBudget,
             };
-            return Conclude(DecideStage.Decide(spec, inputs, cache, observer, cancellation), inputs, output, recorder, clock);
+            return Decided(spec, inputs, cache, output, sinks, follow, stages, started, cancellation);
         });
     }
 
     /// <summary>
     /// The decide stage on its own: the verdict from evaluations made elsewhere (<c>gatekeeper eval</c>,
     /// <c>gatekeeper merge</c>), with the models loaded only when the battery compares them directly.
+    /// The sinks get the earlier stages as their files recorded them, with their own times.
     /// </summary>
     public static GateRun Decide(GateSpec spec, string baseEvaluation, string candidateEvaluation, (string Base, string Candidate)? models,
         string? trainingFile, GateRunOptions options, IGateObserver observer, CancellationToken cancellation = default)
     {
-        var clock = Stopwatch.StartNew();
+        var started = DateTimeOffset.UtcNow;
         var output = Output(spec, options);
         var evaluations = (Base: ModelEvaluation.Read(baseEvaluation), Candidate: ModelEvaluation.Read(candidateEvaluation));
         var training = trainingFile is null ? null : TrainedCandidate.ReadRecord(trainingFile);
-        return Recorded(spec, options, recorder =>
+        var stages = new List<StageRecord>();
+        if (training is not null)
+            stages.Add(new TrainingStageRecord(training.Started, training.Ended, Path.GetDirectoryName(Path.GetFullPath(trainingFile!))!,
+                evaluations.Candidate.Manifest.ModelSha256, evaluations.Base.Manifest.ModelSha256, training));
+        foreach (var (stage, role, evaluation, folder) in new[]
+        {
+            (GateStage.EvaluateBase, "base", evaluations.Base, baseEvaluation), (GateStage.EvaluateCandidate, "candidate", evaluations.Candidate, candidateEvaluation),
+        })
+            stages.Add(new EvaluationStageRecord(stage, evaluation.Manifest.Started ?? started, evaluation.Manifest.Ended ?? started, role, evaluation, Path.GetFullPath(folder)));
+
+        return Published(spec, options, observer, started, (sinks, follow) =>
         {
             Checkpoint? baseCheckpoint = null, candidate = null;
             try
@@ -83,10 +109,10 @@ public static class GateRunner
                 var inputs = new DecideInputs(evaluations.Base, evaluations.Candidate)
                 {
                     Models = baseCheckpoint is null ? null : (baseCheckpoint, candidate!), Training = training, InferenceBudget = options.InferenceBudget,
-                    MlflowRun = recorder.RunDescription,
+                    MlflowRun = sinks.Where,
                 };
                 var cache = new EvaluationCache(options.CacheDirectory, options.CodeVersion);
-                return Conclude(DecideStage.Decide(spec, inputs, cache, observer, cancellation), inputs, output, recorder, clock);
+                return Decided(spec, inputs, cache, output, sinks, follow, stages, started, cancellation);
             }
             finally
             {
@@ -96,13 +122,6 @@ public static class GateRunner
         });
     }
 
-    /// <summary>The report stage: <c>report.md</c> rendered from a decided gate's model.</summary>
-    public static string WriteReport(ReportModel report, string path)
-    {
-        AtomicFile.WriteAllText(path, ReportRenderer.RenderMarkdown(report));
-        return path;
-    }
-
     private static string Output(GateSpec spec, GateRunOptions options)
     {
         var output = Path.GetFullPath(options.OutputDirectory ?? Path.Combine("out", spec.Name));
@@ -110,39 +129,45 @@ public static class GateRunner
         return output;
     }
 
-    /// <summary>Runs <paramref name="gate"/> inside the gate's MLflow run, closing it finished, failed or killed.</summary>
-    private static GateRun Recorded(GateSpec spec, GateRunOptions options, Func<MlflowRecorder, GateRun> gate)
+    /// <summary>Runs <paramref name="gate"/> with its sinks open, telling them how it ended: decided, failed or cancelled.</summary>
+    private static GateRun Published(GateSpec spec, GateRunOptions options, IGateObserver observer, DateTimeOffset started, Func<GateSinks, IGateObserver, GateRun> gate)
     {
-        var recorder = new MlflowRecorder(new MlflowFileStore(options.MlflowDirectory), spec, options.Tags, options.CodeVersion);
-        var status = MlflowRunStatus.Failed;
+        var sinks = GateSinks.For(options, observer);
+        sinks.Started(new GateStart(spec, started, options.Tags, options.CodeVersion));
+        var state = GateEndState.Failed;
         try
         {
-            var run = gate(recorder);
-            status = MlflowRunStatus.Finished;
+            var run = gate(sinks, sinks.Following(observer));
+            state = GateEndState.Decided;
             return run;
         }
         catch (OperationCanceledException)
         {
-            status = MlflowRunStatus.Killed;
+            state = GateEndState.Cancelled;
             throw;
         }
         finally
         {
-            recorder.End(status);
+            sinks.Ended(new GateEnd(state, DateTimeOffset.UtcNow));
         }
     }
 
-    /// <summary>Writes what decide and report write, with the gate's time so far, then records the gate in MLflow.</summary>
-    private static GateRun Conclude(DecidedGate decided, DecideInputs inputs, string output, MlflowRecorder recorder, Stopwatch clock)
+    /// <summary>The decide stage, what it writes, and the gate result handed to every sink.</summary>
+    private static GateRun Decided(GateSpec spec, DecideInputs inputs, EvaluationCache cache, string output, GateSinks sinks, IGateObserver observer,
+        List<StageRecord> stages, DateTimeOffset started, CancellationToken cancellation)
     {
-        decided = decided with { Report = decided.Report with { Elapsed = clock.Elapsed } };
+        var decideStarted = DateTimeOffset.UtcNow;
+        var decided = DecideStage.Decide(spec, inputs, cache, observer, cancellation);
+        var ended = DateTimeOffset.UtcNow;
+        stages.Add(sinks.StageEnded(new DecideStageRecord(decideStarted, ended)));
+        decided = decided with { Report = decided.Report with { Elapsed = ended - started } };
         decided.Write(output);
-        var reportPath = WriteReport(decided.Report, Path.Combine(output, ReportFile));
-        var (baseSha, candidateSha) = (decided.Base.ModelSha256, decided.Candidate.ModelSha256);
-        if (inputs.Training is { } training) recorder.RecordTraining(training, candidateSha, baseSha);
-        recorder.RecordEvaluation("base", baseSha, decided.Verdict, Path.Combine(output, DecidedGate.BaseOutcomesFile), inputs.Base.Cached);
-        recorder.RecordEvaluation("candidate", candidateSha, decided.Verdict, Path.Combine(output, DecidedGate.CandidateOutcomesFile), inputs.Candidate.Cached);
-        recorder.RecordVerdict(decided.Verdict, reportPath, [Path.Combine(output, GateResultFile.FileName)]);
-        return new GateRun(decided.Verdict, decided.Report, output, reportPath, recorder.ParentRunId);
+        var result = new GateResult
+        {
+            Spec = spec, Report = decided.Report, Base = decided.Base, Candidate = decided.Candidate, Stages = [.. stages], OutputDirectory = output,
+            Started = started, Ended = ended, PeakMemoryBytes = ProcessMemory.PeakBytes(),
+        };
+        sinks.Publish(result);
+        return new GateRun(decided.Verdict, decided.Report, output, Path.Combine(output, ReportFile), sinks.Where, sinks.Failures);
     }
 }

@@ -63,8 +63,10 @@ public static class TrainedCandidate
         var json = new JsonObject
         {
             ["threads"] = training.Threads,
-            ["loss_by_step"] = new JsonArray([.. result.LossByStep.Select(l => (JsonNode)new JsonArray(l.Step, l.Loss))]),
+            ["loss_by_step"] = new JsonArray([.. result.LossByStep.Select(l => (JsonNode)new JsonArray(l.Step, l.Loss, l.At.ToUnixTimeMilliseconds()))]),
             ["elapsed_seconds"] = result.Elapsed.TotalSeconds,
+            ["started"] = training.Started.ToUnixTimeMilliseconds(),
+            ["ended"] = training.Ended.ToUnixTimeMilliseconds(),
             ["trainable_parameters"] = result.TrainableParameters,
         };
         AtomicFile.WriteAllText(Path.Combine(directory, ResultFile), json.ToJsonString());
@@ -76,11 +78,12 @@ public static class TrainedCandidate
         try
         {
             var json = JsonNode.Parse(File.ReadAllText(path))!;
-            var losses = json["loss_by_step"]!.AsArray().Select(p => ((int)p![0]!, (double)p[1]!)).ToList();
+            static DateTimeOffset Time(JsonNode? millis) => DateTimeOffset.FromUnixTimeMilliseconds((long)millis!);
+            var losses = json["loss_by_step"]!.AsArray().Select(p => new LossPoint((int)p![0]!, (double)p[1]!, Time(p[2]))).ToList();
             var result = new TrainingResult(losses, TimeSpan.FromSeconds((double)json["elapsed_seconds"]!)) { TrainableParameters = (long?)json["trainable_parameters"] ?? 0 };
-            return new TrainingRecord(result, (int)json["threads"]!);
+            return new TrainingRecord(result, (int)json["threads"]!, Time(json["started"]), Time(json["ended"]));
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NullReferenceException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NullReferenceException or ArgumentException)
         {
             throw new BadInputException(path, null, $"not a training record ({e.Message}); give the {ResultFile} that 'gatekeeper train' wrote beside the candidate.");
         }

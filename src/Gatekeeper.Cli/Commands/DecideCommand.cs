@@ -60,12 +60,11 @@ public sealed class DecideCommand : Command<DecideCommand.Settings>
             : null;
         var trainedRecord = Path.Combine(candidateModel, TrainedCandidate.ResultFile);
         var training = settings.Training ?? (spec.Train is not null && File.Exists(trainedRecord) ? trainedRecord : null);
+        var options = settings.RunOptions(output);
         var run = GateRunner.Decide(spec, settings.Base ?? Path.Combine(output, GateRunner.BaseEvaluationFolder),
             settings.Candidate ?? Path.Combine(output, GateRunner.CandidateEvaluationFolder), models, training,
-            settings.RunOptions(output), new ConsoleGateObserver(_console), cancellation);
-        VerdictTable.Write(_console, run.Verdict);
-        _console.MarkupLine($"Report: [link]{Markup.Escape(run.ReportPath)}[/]");
-        _console.MarkupLine($"MLflow: run {run.MlflowRunId} in {Markup.Escape(Path.GetFullPath(settings.Mlruns))}");
+            options, new ConsoleGateObserver(_console), cancellation);
+        VerdictTable.Write(_console, run, options.Tracking);
         return run.ExitCode;
     }
 }

@@ -31,16 +31,33 @@ public class CacheSettings : ModelSettings
 public class GateSettings : CacheSettings
 {
     [CommandOption("--mlruns <DIR>")]
-    [Description("MLflow file store. Default: mlruns")]
+    [Description("MLflow file store, when MLFLOW_TRACKING_URI names no store. Default: mlruns")]
     [DefaultValue(GateRunOptions.DefaultMlflowDirectory)]
     public string Mlruns { get; init; } = GateRunOptions.DefaultMlflowDirectory;
+
+    [CommandOption("--spool <DIR>")]
+    [Description("Where MLflow records wait while their store is unreachable ('gatekeeper sync' sends them). Default: .gatekeeper/spool")]
+    [DefaultValue(GateRunOptions.DefaultSpoolDirectory)]
+    public string Spool { get; init; } = GateRunOptions.DefaultSpoolDirectory;
 
     [CommandOption("--tag <KEY=VALUE>")]
     [Description("Tag for the MLflow run (repeatable), e.g. --tag pr=42 --tag trigger=nightly")]
     public string[] Tags { get; init; } = [];
 
     public override GateRunOptions RunOptions(string? output, IReadOnlyDictionary<string, string>? tags = null) =>
-        base.RunOptions(output, tags ?? ParseTags(Tags)) with { MlflowDirectory = Mlruns };
+        base.RunOptions(output, tags ?? WithJobTags(ParseTags(Tags))) with
+        {
+            Tracking = Gatekeeper.Integrations.MLflow.MlflowTrackingUri.Resolve(Environment.GetEnvironmentVariable, Mlruns),
+            SpoolDirectory = Path.GetFullPath(Spool),
+        };
+
+    /// <summary>The tags of the CI job the gate runs in (commit, branch, PR, trigger), under the ones given with --tag.</summary>
+    private static Dictionary<string, string> WithJobTags(Dictionary<string, string> given)
+    {
+        var tags = new Dictionary<string, string>(Gatekeeper.Integrations.GitHub.ActionsContext.From(Environment.GetEnvironmentVariable)?.Tags() ?? new Dictionary<string, string>());
+        foreach (var (key, value) in given) tags[key] = value;
+        return tags;
+    }
 
     private static Dictionary<string, string> ParseTags(IEnumerable<string> tags)
     {
@@ -54,5 +71,5 @@ public class GateSettings : CacheSettings
         return parsed;
     }
 
-    public override ValidationResult Validate() => FolderError(("--mlruns", Mlruns)) ?? base.Validate();
+    public override ValidationResult Validate() => FolderError(("--mlruns", Mlruns), ("--spool", Spool)) ?? base.Validate();
 }

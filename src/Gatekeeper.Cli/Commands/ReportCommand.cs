@@ -32,7 +32,7 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
         var report = GateResultFile.Read(settings.GateResult);
         var output = Path.GetFullPath(settings.Output ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settings.GateResult))!, GateRunner.ReportFile));
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-        GateRunner.WriteReport(report, output);
+        Gatekeeper.Pipeline.Sinks.ReportFilesSink.Write(report, output);
         _console.MarkupLine($"{Markup.Escape(report.Verdict.Headline)}. Report: [link]{Markup.Escape(output)}[/]");
         return ExitCodes.Pass;
     }

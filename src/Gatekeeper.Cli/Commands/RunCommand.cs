@@ -46,9 +46,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         _console.MarkupLine($"[bold]Gate {Markup.Escape(spec.Name)}[/] ({Markup.Escape(settings.Spec)}), {spec.Compute.Device}, {spec.Compute.DType}, evaluating on {TorchSharp.torch.get_num_threads()} threads.");
         var options = settings.RunOptions(settings.Output);
         var run = GateRunner.Run(spec, options, new ConsoleGateObserver(_console), cancellation);
-        VerdictTable.Write(_console, run.Verdict);
-        _console.MarkupLine($"Report: [link]{Markup.Escape(run.ReportPath)}[/]");
-        _console.MarkupLine($"MLflow: run {run.MlflowRunId} in {Markup.Escape(Path.GetFullPath(settings.Mlruns))} (open with: mlflow ui --backend-store-uri {Markup.Escape(settings.Mlruns)})");
+        VerdictTable.Write(_console, run, options.Tracking);
         return run.ExitCode;
     }
 }

@@ -26,5 +26,10 @@ public sealed record ShardManifest
     public required int Of { get; init; }
     public required int Items { get; init; }
 
+    /// <summary>When the evaluation started and ended (merged shards: the first start and the last end); null in manifests that did not record it.</summary>
+    public DateTimeOffset? Started { get; init; }
+
+    public DateTimeOffset? Ended { get; init; }
+
     public bool IsWhole => Of == 1;
 }

@@ -27,8 +27,10 @@ public static class GateResultFile
 
     private sealed record Envelope(int Format, ReportModel Result);
 
-    public static void Write(string path, ReportModel result) =>
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new Envelope(Format, result), Json) + "\n");
+    public static void Write(string path, ReportModel result) => AtomicFile.WriteAllText(path, Serialize(result));
+
+    /// <summary>The file's text.</summary>
+    public static string Serialize(ReportModel result) => JsonSerializer.Serialize(new Envelope(Format, result), Json) + "\n";
 
     public static ReportModel Read(string path)
     {

@@ -4,12 +4,13 @@ using System.Text;
 namespace Gatekeeper.Integrations.MLflow;
 
 /// <summary>
-/// Writes MLflow's file-store layout (<c>mlruns/</c>) that <c>mlflow ui</c> and <c>mlflow server</c>
-/// read: experiments and runs as <c>meta.yaml</c>, one file per param and tag, one line per metric
-/// value, artifacts under the run. Every file is written beside and renamed into place, so a crash
-/// never leaves a half-written <c>meta.yaml</c> (which would hide the whole run).
+/// MLflow's file-store layout (<c>mlruns/</c>) that <c>mlflow ui</c> and <c>mlflow server</c> read,
+/// written and read back: experiments and runs as <c>meta.yaml</c>, one file per param and tag, one
+/// line per metric point, artifacts under the run. Every file is written beside and renamed into
+/// place, so a crash never leaves a half-written <c>meta.yaml</c> (which would hide the whole run).
+/// The registry is a server's: promotion needs a tracking server.
 /// </summary>
-public sealed class MlflowFileStore : IMlflowTracking
+public sealed class MlflowFileStore : IMlflowStore
 {
     private readonly string _root;
     private readonly TimeProvider _time;
@@ -24,41 +25,42 @@ public sealed class MlflowFileStore : IMlflowTracking
 
     public string Location => _root;
 
-    public string GetOrCreateExperiment(string name)
+    public Task<string> GetOrCreateExperimentAsync(string name, CancellationToken cancellation)
     {
         Directory.CreateDirectory(_root);
-        EnsureDefaultExperiment();
+        if (!File.Exists(Path.Combine(_root, "0", "meta.yaml"))) WriteExperiment("0", "Default");
         foreach (var folder in Directory.GetDirectories(_root))
         {
             var meta = Path.Combine(folder, "meta.yaml");
-            if (File.Exists(meta) && ReadYamlValue(meta, "name") == name) return Path.GetFileName(folder);
+            if (File.Exists(meta) && ReadYamlValue(meta, "name") == name) return Task.FromResult(Path.GetFileName(folder));
         }
         long next = Directory.GetDirectories(_root).Select(Path.GetFileName).Select(n => long.TryParse(n, out var id) ? id : 0).DefaultIfEmpty(0).Max() + 1;
         string experimentId = next.ToString(CultureInfo.InvariantCulture);
         WriteExperiment(experimentId, name);
-        return experimentId;
+        return Task.FromResult(experimentId);
     }
 
-    public string CreateRun(string experimentId, string runName, IReadOnlyDictionary<string, string> tags, string? parentRunId = null)
+    public Task<string> CreateRunAsync(MlflowNewRun run, CancellationToken cancellation)
     {
         string runId = Guid.NewGuid().ToString("N");
-        string folder = RunFolder(experimentId, runId);
+        string folder = Path.Combine(_root, run.ExperimentId, runId);
         foreach (var sub in new[] { "metrics", "params", "tags", "artifacts" }) Directory.CreateDirectory(Path.Combine(folder, sub));
-        _runs[runId] = (experimentId, Now(), runName);
-        WriteRunMeta(runId, MlflowRunStatus.Running, endTime: null);
-        var allTags = new Dictionary<string, string>(tags)
+        _runs[runId] = run.ExperimentId;
+        WriteRunMeta(folder, run.ExperimentId, runId, run.Name, Millis(run.Start), MlflowRunStatus.Running, endTime: null);
+        var tags = new Dictionary<string, string>(run.Tags)
         {
-            ["mlflow.runName"] = runName,
+            ["mlflow.runName"] = run.Name,
             ["mlflow.user"] = _user,
-            ["mlflow.source.type"] = "LOCAL",
-            ["mlflow.source.name"] = "gatekeeper",
         };
-        if (parentRunId is not null) allTags["mlflow.parentRunId"] = parentRunId;
-        SetTags(runId, allTags);
-        return runId;
+        tags.TryAdd("mlflow.source.type", "LOCAL");
+        tags.TryAdd("mlflow.source.name", "gatekeeper");
+        if (run.ParentRunId is not null) tags["mlflow.parentRunId"] = run.ParentRunId;
+        WriteTags(runId, tags);
+        return Task.FromResult(runId);
     }
 
-    public void LogParams(string runId, IReadOnlyDictionary<string, string> parameters)
+    public Task LogBatchAsync(string runId, IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string> tags,
+        IReadOnlyList<MlflowPoint> metrics, CancellationToken cancellation)
     {
         foreach (var (key, value) in parameters)
         {
@@ -69,46 +71,117 @@ public sealed class MlflowFileStore : IMlflowTracking
                 throw new InvalidOperationException($"MLflow param '{key}' of run {runId} already has another value; params cannot change.");
             AtomicFile.WriteAllText(path, cut);
         }
-    }
-
-    public void LogMetrics(string runId, IReadOnlyList<MlflowMetric> metrics)
-    {
-        long timestamp = Now();
+        WriteTags(runId, tags);
         foreach (var group in metrics.GroupBy(m => m.Key))
         {
-            var path = KeyPath(runId, "metrics", group.Key);
-            var lines = string.Concat(group.Select(m => string.Create(CultureInfo.InvariantCulture, $"{timestamp} {FormatValue(m.Value)} {m.Step}\n")));
-            File.AppendAllText(path, lines);
+            var lines = string.Concat(group.Select(m => string.Create(CultureInfo.InvariantCulture, $"{Millis(m.Timestamp)} {FormatValue(m.Value)} {m.Step}\n")));
+            File.AppendAllText(KeyPath(runId, "metrics", group.Key), lines);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<MlflowPoint>> GetMetricHistoryAsync(string runId, string key, CancellationToken cancellation)
+    {
+        var path = KeyPath(runId, "metrics", key);
+        IReadOnlyList<MlflowPoint> points = File.Exists(path) ? [.. ReadPoints(key, path)] : [];
+        return Task.FromResult(points);
+    }
+
+    public Task LogArtifactAsync(string runId, string localFile, string artifactPath, CancellationToken cancellation)
+    {
+        var target = Path.GetFullPath(Path.Combine(RunFolder(runId), "artifacts", MlflowKeys.Sanitize(artifactPath)));
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        AtomicFile.Copy(localFile, target);
+        return Task.CompletedTask;
+    }
+
+    public Task EndRunAsync(string runId, MlflowRunStatus status, DateTimeOffset end, CancellationToken cancellation)
+    {
+        var folder = RunFolder(runId);
+        var meta = Path.Combine(folder, "meta.yaml");
+        long start = long.Parse(ReadYamlValue(meta, "start_time") ?? "0", CultureInfo.InvariantCulture);
+        WriteRunMeta(folder, ReadYamlValue(meta, "experiment_id")!, runId, ReadYamlValue(meta, "run_name") ?? "", start, status, Millis(end));
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<MlflowRunSummary>> SearchRunsAsync(string experimentId, string tagKey, string tagValue, int limit, CancellationToken cancellation)
+    {
+        var folder = Path.Combine(_root, experimentId);
+        var runs = new List<MlflowRunSummary>();
+        if (Directory.Exists(folder))
+        {
+            foreach (var run in Directory.GetDirectories(folder))
+            {
+                var tag = Path.Combine(run, "tags", MlflowKeys.Sanitize(tagKey));
+                if (!File.Exists(Path.Combine(run, "meta.yaml")) || !File.Exists(tag) || File.ReadAllText(tag) != tagValue) continue;
+                runs.Add(ReadRun(run));
+            }
+        }
+        IReadOnlyList<MlflowRunSummary> newest = [.. runs.OrderByDescending(r => r.Start).Take(limit)];
+        return Task.FromResult(newest);
+    }
+
+    public Task<string> RegisterModelVersionAsync(string model, string source, string runId, CancellationToken cancellation) => throw NoRegistry();
+
+    public Task<string?> GetAliasAsync(string model, string alias, CancellationToken cancellation) => throw NoRegistry();
+
+    public Task SetAliasAsync(string model, string alias, string version, CancellationToken cancellation) => throw NoRegistry();
+
+    private InfrastructureException NoRegistry() => new(
+        $"the file store {_root} keeps no model registry that Gatekeeper writes; promotion needs a tracking server (MLFLOW_TRACKING_URI=http://...).");
+
+    /// <summary>The folder of a run, for tests and for messages.</summary>
+    public string RunFolder(string runId)
+    {
+        if (!_runs.TryGetValue(runId, out var experimentId))
+        {
+            experimentId = Directory.Exists(_root)
+                ? Directory.GetDirectories(_root).Select(Path.GetFileName).FirstOrDefault(e => Directory.Exists(Path.Combine(_root, e!, runId)))
+                  ?? throw new InvalidOperationException($"Run {runId} is not in the file store {_root}.")
+                : throw new InvalidOperationException($"The file store {_root} does not exist.");
+            _runs[runId] = experimentId;
+        }
+        return Path.Combine(_root, experimentId, runId);
+    }
+
+    private readonly Dictionary<string, string> _runs = [];
+
+    private MlflowRunSummary ReadRun(string folder)
+    {
+        var meta = Path.Combine(folder, "meta.yaml");
+        long Time(string key) => long.TryParse(ReadYamlValue(meta, key), CultureInfo.InvariantCulture, out var t) ? t : 0;
+        var status = int.TryParse(ReadYamlValue(meta, "status"), CultureInfo.InvariantCulture, out var s) ? (MlflowRunStatus)s : MlflowRunStatus.Running;
+        var end = ReadYamlValue(meta, "end_time") is { } e && e != "null" ? DateTimeOffset.FromUnixTimeMilliseconds(Time("end_time")) : (DateTimeOffset?)null;
+        return new MlflowRunSummary(Path.GetFileName(folder), ReadYamlValue(meta, "run_name") ?? "", status, DateTimeOffset.FromUnixTimeMilliseconds(Time("start_time")), end,
+            Files(Path.Combine(folder, "tags")).ToDictionary(f => f.Key, f => File.ReadAllText(f.Path)),
+            Files(Path.Combine(folder, "metrics")).ToDictionary(f => f.Key,
+                f => ReadPoints(f.Key, f.Path).OrderBy(p => p.Step).ThenBy(p => p.Timestamp).LastOrDefault()?.Value ?? double.NaN));
+    }
+
+    /// <summary>Every file under a run's tags/ or metrics/ with its key ('/' for subfolders).</summary>
+    private static IEnumerable<(string Key, string Path)> Files(string folder) => !Directory.Exists(folder) ? []
+        : Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(f => !f.EndsWith(".writing", StringComparison.Ordinal))
+            .Select(f => (Path.GetRelativePath(folder, f).Replace(Path.DirectorySeparatorChar, '/'), f));
+
+    private static IEnumerable<MlflowPoint> ReadPoints(string key, string path)
+    {
+        foreach (var line in File.ReadLines(path))
+        {
+            var parts = line.Split(' ');
+            if (parts.Length < 2 || !long.TryParse(parts[0], CultureInfo.InvariantCulture, out var time)) continue;
+            yield return new MlflowPoint(key, ParseValue(parts[1]), DateTimeOffset.FromUnixTimeMilliseconds(time),
+                parts.Length > 2 && long.TryParse(parts[2], CultureInfo.InvariantCulture, out var step) ? step : 0);
         }
     }
 
-    public void SetTags(string runId, IReadOnlyDictionary<string, string> tags)
+    private void WriteTags(string runId, IReadOnlyDictionary<string, string> tags)
     {
         foreach (var (key, value) in tags) AtomicFile.WriteAllText(KeyPath(runId, "tags", key), MlflowKeys.Cut(value, MlflowKeys.MaxTagLength));
     }
 
-    public void LogArtifact(string runId, string localFile, string artifactPath)
+    private void WriteRunMeta(string folder, string experimentId, string runId, string name, long startTime, MlflowRunStatus status, long? endTime)
     {
-        var (experimentId, _, _) = Run(runId);
-        var target = Path.GetFullPath(Path.Combine(RunFolder(experimentId, runId), "artifacts", MlflowKeys.Sanitize(artifactPath)));
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        AtomicFile.Copy(localFile, target);
-    }
-
-    public void EndRun(string runId, MlflowRunStatus status) => WriteRunMeta(runId, status, Now());
-
-    /// <summary>The folder of a run, for tests and for messages.</summary>
-    public string RunFolder(string experimentId, string runId) => Path.Combine(_root, experimentId, runId);
-
-    private readonly Dictionary<string, (string ExperimentId, long StartTime, string Name)> _runs = [];
-
-    private (string ExperimentId, long StartTime, string Name) Run(string runId) =>
-        _runs.TryGetValue(runId, out var run) ? run : throw new InvalidOperationException($"Run {runId} was not created by this store.");
-
-    private void WriteRunMeta(string runId, MlflowRunStatus status, long? endTime)
-    {
-        var (experimentId, startTime, name) = Run(runId);
-        string folder = RunFolder(experimentId, runId);
         var yaml = new StringBuilder()
             .Append("artifact_uri: ").Append(Quote(new Uri(Path.Combine(folder, "artifacts")).AbsoluteUri)).Append('\n')
             .Append("end_time: ").Append(endTime?.ToString(CultureInfo.InvariantCulture) ?? "null").Append('\n')
@@ -128,16 +201,11 @@ public sealed class MlflowFileStore : IMlflowTracking
         AtomicFile.WriteAllText(Path.Combine(folder, "meta.yaml"), yaml.ToString());
     }
 
-    private void EnsureDefaultExperiment()
-    {
-        if (!File.Exists(Path.Combine(_root, "0", "meta.yaml"))) WriteExperiment("0", "Default");
-    }
-
     private void WriteExperiment(string experimentId, string name)
     {
         string folder = Path.Combine(_root, experimentId);
         Directory.CreateDirectory(folder);
-        long now = Now();
+        long now = Millis(_time.GetUtcNow());
         var yaml = new StringBuilder()
             .Append("artifact_location: ").Append(Quote(new Uri(folder).AbsoluteUri)).Append('\n')
             .Append("creation_time: ").Append(now.ToString(CultureInfo.InvariantCulture)).Append('\n')
@@ -150,14 +218,13 @@ public sealed class MlflowFileStore : IMlflowTracking
 
     private string KeyPath(string runId, string kind, string key)
     {
-        var (experimentId, _, _) = Run(runId);
         // A '/' in a key makes subfolders, as MLflow's own file store does (metrics/train/loss).
-        var path = Path.Combine(RunFolder(experimentId, runId), kind, MlflowKeys.Sanitize(key));
+        var path = Path.Combine(RunFolder(runId), kind, MlflowKeys.Sanitize(key));
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         return path;
     }
 
-    private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+    private static long Millis(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
 
     /// <summary>Python's float() reads these: round-trip digits, "nan", "inf", "-inf".</summary>
     public static string FormatValue(double value) => value switch
@@ -166,6 +233,14 @@ public sealed class MlflowFileStore : IMlflowTracking
         double.PositiveInfinity => "inf",
         double.NegativeInfinity => "-inf",
         _ => value.ToString("R", CultureInfo.InvariantCulture),
+    };
+
+    private static double ParseValue(string text) => text.ToLowerInvariant() switch
+    {
+        "nan" => double.NaN,
+        "inf" or "infinity" => double.PositiveInfinity,
+        "-inf" or "-infinity" => double.NegativeInfinity,
+        _ => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN,
     };
 
     /// <summary>A single-quoted YAML scalar: quotes doubled, nothing else special.</summary>

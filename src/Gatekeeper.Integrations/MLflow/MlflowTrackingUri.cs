@@ -37,6 +37,9 @@ public sealed record MlflowTrackingUri
     /// <summary>A CA bundle the server's certificate must chain to.</summary>
     public string? ServerCertificatePath { get; init; }
 
+    /// <summary>A file store in <paramref name="folder"/>, nothing from the environment.</summary>
+    public static MlflowTrackingUri FileStore(string folder) => new() { Kind = MlflowStoreKind.FileStore, Location = Path.GetFullPath(folder) };
+
     /// <param name="environment">Reads an environment variable (null when unset).</param>
     /// <param name="folderOption">The folder given on the command line (<c>--mlruns</c>), used when the environment names no URI.</param>
     public static MlflowTrackingUri Resolve(Func<string, string?> environment, string? folderOption)
@@ -77,4 +80,14 @@ public sealed record MlflowTrackingUri
                 $"'{uri}' is not a store Gatekeeper writes to; give an http(s):// tracking server, a file: URI or a folder (a SQL database is reached through 'mlflow server --backend-store-uri ...').");
         return common with { Location = Path.GetFullPath(uri) };
     }
+}
+
+/// <summary>The store a tracking URI names.</summary>
+public static class MlflowStores
+{
+    public static IMlflowStore Open(MlflowTrackingUri target, TimeProvider? time = null) => target.Kind switch
+    {
+        MlflowStoreKind.Rest => Rest.MlflowRestClient.Create(target, time ?? TimeProvider.System),
+        _ => new MlflowFileStore(target.Location, time),
+    };
 }

@@ -22,7 +22,7 @@ public sealed class Trainer : IDisposable
     private readonly IReadOnlyList<Parameter> _trainable;
     private readonly OptimizerHelper _optimizer;
     private readonly Random _random;
-    private readonly List<(int Step, double Loss)> _losses = [];
+    private readonly List<LossPoint> _losses = [];
     private readonly Stopwatch _clock = new();
     private readonly Device _device;
     private TimeSpan _elapsedBefore;
@@ -72,7 +72,7 @@ public sealed class Trainer : IDisposable
         {
             ["step"] = Step,
             ["elapsed_seconds"] = Result.Elapsed.TotalSeconds,
-            ["losses"] = new System.Text.Json.Nodes.JsonArray([.. _losses.Select(l => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonArray(l.Step, l.Loss))]),
+            ["losses"] = new System.Text.Json.Nodes.JsonArray([.. _losses.Select(l => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonArray(l.Step, l.Loss, l.At.ToUnixTimeMilliseconds()))]),
         };
         File.WriteAllText(Path.Combine(staging, StateFile), json.ToJsonString());
         AtomicFolder.Commit(staging, folder);
@@ -102,7 +102,7 @@ public sealed class Trainer : IDisposable
             inputs.Dispose();
             targets.Dispose();
         }
-        _losses.AddRange(state["losses"]!.AsArray().Select(p => ((int)p![0]!, (double)p[1]!)));
+        _losses.AddRange(state["losses"]!.AsArray().Select(p => new LossPoint((int)p![0]!, (double)p[1]!, DateTimeOffset.FromUnixTimeMilliseconds((long)p[2]!))));
         _elapsedBefore = TimeSpan.FromSeconds((double)state["elapsed_seconds"]!);
         Step = step;
     }
@@ -167,8 +167,9 @@ public sealed class Trainer : IDisposable
                 if (_trainable.FirstOrDefault(p => !p.isfinite().all().item<bool>()) is { } broken)
                     throw Diverged(done, $"a weight of shape [{string.Join(", ", broken.shape)}] is no longer finite");
                 double mean = windowLoss / windowSteps;
-                _losses.Add((done, mean));
-                progress?.Report(new TrainingProgress(done, _options.Steps, mean, learningRate, windowTokens / window.Elapsed.TotalSeconds));
+                var now = DateTimeOffset.UtcNow;
+                _losses.Add(new LossPoint(done, mean, now));
+                progress?.Report(new TrainingProgress(done, _options.Steps, mean, learningRate, windowTokens / window.Elapsed.TotalSeconds) { At = now });
                 (windowLoss, windowTokens, windowSteps) = (0, 0, 0);
                 window.Restart();
             }

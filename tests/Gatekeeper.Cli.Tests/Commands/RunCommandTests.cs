@@ -14,7 +14,7 @@ public sealed class RunCommandTests : IDisposable
     [
         "run", spec, "--threads", "1",
         "--output", _workspace.Path_("out"), "--mlruns", _workspace.Path_("mlruns"), "--cache", _workspace.Path_("cache"),
-        "--tag", "pr=42",
+        "--tag", "pr=42", "--spool", _workspace.Path_("spool"),
     ];
 
     [Fact]
@@ -51,6 +51,27 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains($"experiment_id: '{Path.GetFileName(experiment)}'", meta);
         var training = runs.Single(r => File.Exists(Path.Combine(r, "tags", "gatekeeper.stage")) && File.ReadAllText(Path.Combine(r, "tags", "gatekeeper.stage")) == "train");
         Assert.Equal(10, File.ReadAllLines(Path.Combine(training, "metrics", "train", "loss")).Length);
+
+        // Each child run starts and ends with its stage, inside the gate's run, in the stages' order;
+        // the loss points carry the times they were measured, inside the training's run.
+        long Time(string run, string field) => long.Parse(File.ReadLines(Path.Combine(run, "meta.yaml")).Single(l => l.StartsWith(field + ":", StringComparison.Ordinal))[(field.Length + 1)..]);
+        string Stage(string role) => runs.Single(r => File.Exists(Path.Combine(r, "tags", "gatekeeper.role")) && File.ReadAllText(Path.Combine(r, "tags", "gatekeeper.role")) == role);
+        var (evalBase, evalCandidate) = (Stage("base"), Stage("candidate"));
+        Assert.True(Time(parent, "start_time") <= Time(training, "start_time"));
+        Assert.True(Time(training, "end_time") <= Time(evalBase, "start_time"));
+        Assert.True(Time(evalBase, "end_time") <= Time(evalCandidate, "start_time"));
+        Assert.True(Time(evalCandidate, "end_time") <= Time(parent, "end_time"));
+        var trainingSeconds = double.Parse(File.ReadAllText(Path.Combine(training, "metrics", "train", "training_seconds")).Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(Time(training, "end_time") - Time(training, "start_time"), (long)(trainingSeconds * 1000) - 5, (long)(trainingSeconds * 1000) + 10_000);
+        var lossTimes = File.ReadAllLines(Path.Combine(training, "metrics", "train", "loss")).Select(l => long.Parse(l.Split(' ')[0])).ToList();
+        Assert.Equal(lossTimes.Order(), lossTimes);
+        Assert.InRange(lossTimes[0], Time(training, "start_time"), Time(training, "end_time"));
+        Assert.InRange(lossTimes[^1], Time(training, "start_time"), Time(training, "end_time"));
+        Assert.True(File.Exists(Path.Combine(training, "artifacts", "candidate", "model.safetensors")), "the candidate was not uploaded with its training run");
+        Assert.True(File.Exists(Path.Combine(evalBase, "artifacts", "outcomes.jsonl")));
+        Assert.Matches(@"^\d+ [\d.E+-]+ 0\n$", File.ReadAllText(Path.Combine(evalBase, "metrics", "general", "choice")));   // the task's score, recorded before the verdict
+        Assert.True(File.Exists(Path.Combine(parent, "artifacts", "gate-result.json")));
+        Assert.Empty(Directory.GetFileSystemEntries(_workspace.Path_("spool")));   // everything arrived, so nothing was kept
     }
 
     // Null changes are gated under the default policy: no refusal change allowed (margins 0), a
@@ -131,9 +152,11 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(ExitCodes.Infrastructure, exit);
         Assert.Contains("Cancelled:", console.Output);
         Assert.False(File.Exists(_workspace.Path_("out/report.md")));
-        var run = Directory.GetDirectories(_workspace.Path_("mlruns")).SelectMany(Directory.GetDirectories)
-            .Single(d => File.Exists(Path.Combine(d, "meta.yaml")));
-        Assert.Contains("status: 5", File.ReadAllText(Path.Combine(run, "meta.yaml")));   // KILLED
+        var runs = Directory.GetDirectories(_workspace.Path_("mlruns")).SelectMany(Directory.GetDirectories)
+            .Where(d => File.Exists(Path.Combine(d, "meta.yaml"))).ToList();
+        Assert.Equal(2, runs.Count);   // the gate and the training it stopped
+        Assert.All(runs, run => Assert.Contains("status: 5", File.ReadAllText(Path.Combine(run, "meta.yaml"))));   // KILLED
+        Assert.False(Directory.Exists(_workspace.Path_("spool")) && Directory.EnumerateFileSystemEntries(_workspace.Path_("spool")).Any(), "the store took every record, yet a spool was kept");
     }
 
     [Theory]

@@ -28,7 +28,7 @@ public sealed class TrainingThreadsTests : IDisposable
         using var threads = TorchThreads.Use(ambient);
         var options = new GateRunOptions
         {
-            OutputDirectory = _workspace.Path_(folder), MlflowDirectory = _workspace.Path_("mlruns"), CacheDirectory = _workspace.Path_("cache"),
+            OutputDirectory = _workspace.Path_(folder), Tracking = Gatekeeper.Integrations.MLflow.MlflowTrackingUri.FileStore(_workspace.Path_("mlruns")), SpoolDirectory = _workspace.Path_("spool"), CacheDirectory = _workspace.Path_("cache"),
             TrainingThreads = training,
         };
         GateRunner.Run(spec, options, new Silent());

@@ -26,7 +26,7 @@ public sealed class MlflowRestClientTests : IDisposable
 
     private MlflowRestClient Client(string? token = null) => new(_http,
         new MlflowTrackingUri { Kind = MlflowStoreKind.Rest, Location = _server.Urls[0], Token = token },
-        MlflowResilience.Pipeline(_time), _time);
+        MlflowResilience.Pipeline(_time));
 
     private void Answer(string path, int status, string body) =>
         _server.Given(Request.Create().WithPath(Api + path))
@@ -117,7 +117,7 @@ public sealed class MlflowRestClientTests : IDisposable
     {
         AnswerInTurn("runs/create", (503, "unavailable"), (502, "bad gateway"), (200, """{"run":{"info":{"run_id":"abc"}}}"""));
 
-        var run = await Run(() => Client("secret").CreateRunAsync("3", "gate default", new Dictionary<string, string> { ["pr"] = "42" }, "parent", CancellationToken.None));
+        var run = await Run(() => Client("secret").CreateRunAsync(new MlflowNewRun("3", "gate default", "parent", _time.GetUtcNow(), new Dictionary<string, string> { ["pr"] = "42" }), CancellationToken.None));
 
         Assert.Equal("abc", run);
         var attempts = await Requests("runs/create", 3);
@@ -129,7 +129,7 @@ public sealed class MlflowRestClientTests : IDisposable
 
         _server.Reset();
         Answer("runs/update", 400, """{"error_code":"INVALID_PARAMETER_VALUE","message":"bad status"}""");
-        var error = await Assert.ThrowsAsync<InfrastructureException>(() => Run(async () => { await Client().UpdateRunAsync("abc", MlflowRunStatus.Finished, CancellationToken.None); return 0; }));
+        var error = await Assert.ThrowsAsync<InfrastructureException>(() => Run(async () => { await Client().EndRunAsync("abc", MlflowRunStatus.Finished, _time.GetUtcNow(), CancellationToken.None); return 0; }));
         Assert.Contains("answered 400 to runs/update (INVALID_PARAMETER_VALUE: bad status)", error.Message);
         Assert.Single(await Requests("runs/update", 1));   // not retried
     }

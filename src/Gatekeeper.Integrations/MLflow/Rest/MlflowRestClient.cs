@@ -7,12 +7,6 @@ using Polly;
 
 namespace Gatekeeper.Integrations.MLflow.Rest;
 
-/// <summary>One metric point as logged: its value, when it was measured, and its step.</summary>
-public sealed record MlflowPoint(string Key, double Value, DateTimeOffset Timestamp, long Step = 0);
-
-/// <summary>A run as a search finds it: its id, status, start, tags and latest metrics.</summary>
-public sealed record MlflowRunSummary(string RunId, string Status, DateTimeOffset Start, IReadOnlyDictionary<string, string> Tags, IReadOnlyDictionary<string, double> Metrics);
-
 /// <summary>
 /// An MLflow tracking server over REST (<c>/api/2.0/mlflow/</c>), every call asynchronous and
 /// cancellable, through the MLflow resilience pipeline (<see cref="MlflowResilience"/>). It follows
@@ -22,22 +16,50 @@ public sealed record MlflowRunSummary(string RunId, string Status, DateTimeOffse
 /// someone else between our lookup and our creation taken as found, and a 3.x server's "Invalid Host
 /// header" 403 explained.
 /// </summary>
-public sealed class MlflowRestClient
+public sealed class MlflowRestClient : IMlflowStore
 {
     private const int MaxMetrics = 1000, MaxParams = 100, MaxTags = 100, MaxBodyBytes = 1_000_000;
 
     private readonly HttpClient _http;
     private readonly string _base;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
-    private readonly TimeProvider _time;
 
-    public MlflowRestClient(HttpClient http, MlflowTrackingUri target, ResiliencePipeline<HttpResponseMessage> pipeline, TimeProvider time)
+    /// <summary>
+    /// A client for <paramref name="target"/> with its own HTTP connection: the server's certificate
+    /// checked against <c>MLFLOW_TRACKING_SERVER_CERT_PATH</c> when given, or not at all with
+    /// <c>MLFLOW_TRACKING_INSECURE_TLS</c>.
+    /// </summary>
+    public static MlflowRestClient Create(MlflowTrackingUri target, TimeProvider time, MlflowResilience.Options? resilience = null)
+    {
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        if (target.InsecureTls)
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        else if (target.ServerCertificatePath is { } bundle)
+        {
+            var authorities = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            authorities.ImportFromPemFile(bundle);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+            {
+                if (errors == System.Net.Security.SslPolicyErrors.None) return true;
+                if (certificate is null || (errors & ~System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors) != 0) return false;
+                using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+                chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
+                chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+                return chain.Build(new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate));
+            };
+        }
+        // The pipeline bounds each attempt; the client's own timeout must not cut a retried call short.
+        var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        return new MlflowRestClient(http, target, MlflowResilience.Pipeline(time, resilience));
+    }
+
+    public MlflowRestClient(HttpClient http, MlflowTrackingUri target, ResiliencePipeline<HttpResponseMessage> pipeline)
     {
         if (target.Kind != MlflowStoreKind.Rest) throw new ArgumentException("A REST client needs an http(s) tracking URI.", nameof(target));
         _http = http;
         _base = target.Location;
         _pipeline = pipeline;
-        _time = time;
         if (target.Token is { } token) _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         else if (target.Username is { } user)
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{target.Password}")));
@@ -45,7 +67,6 @@ public sealed class MlflowRestClient
 
     public string Location => _base;
 
-    /// <summary>The experiment's id, creating it when absent; a concurrent creator's experiment is taken as found.</summary>
     public async Task<string> GetOrCreateExperimentAsync(string name, CancellationToken cancellation)
     {
         if (await FindExperimentAsync(name, cancellation) is { } id) return id;
@@ -62,30 +83,27 @@ public sealed class MlflowRestClient
         return status == HttpStatusCode.NotFound ? null : (string?)body?["experiment"]?["experiment_id"];
     }
 
-    /// <summary>Starts a run now; a child run names its parent.</summary>
-    public async Task<string> CreateRunAsync(string experimentId, string runName, IReadOnlyDictionary<string, string> tags, string? parentRunId,
-        CancellationToken cancellation)
+    public async Task<string> CreateRunAsync(MlflowNewRun run, CancellationToken cancellation)
     {
-        var allTags = new Dictionary<string, string>(tags) { ["mlflow.runName"] = runName };
-        if (parentRunId is not null) allTags["mlflow.parentRunId"] = parentRunId;
+        var tags = new Dictionary<string, string>(run.Tags) { ["mlflow.runName"] = run.Name, ["mlflow.user"] = Environment.UserName };
+        if (run.ParentRunId is not null) tags["mlflow.parentRunId"] = run.ParentRunId;
         var request = new JsonObject
         {
-            ["experiment_id"] = experimentId,
-            ["run_name"] = runName,
+            ["experiment_id"] = run.ExperimentId,
+            ["run_name"] = run.Name,
             ["user_id"] = Environment.UserName,
-            ["start_time"] = _time.GetUtcNow().ToUnixTimeMilliseconds(),
-            ["tags"] = new JsonArray([.. allTags.Select(t => (JsonNode)new JsonObject { ["key"] = t.Key, ["value"] = t.Value })]),
+            ["start_time"] = run.Start.ToUnixTimeMilliseconds(),
+            ["tags"] = new JsonArray([.. tags.Select(t => (JsonNode)KeyValue(t.Key, MlflowKeys.Cut(t.Value, MlflowKeys.MaxTagLength)))]),
         };
         var (_, body) = await SendAsync(HttpMethod.Post, "runs/create", request, cancellation);
         return (string?)body?["run"]?["info"]?["run_id"] ?? throw new InfrastructureException($"MLflow at {_base} created a run but did not say its id.");
     }
 
-    /// <summary>Logs params, tags and metric points in as many calls as the server's limits need.</summary>
     public async Task LogBatchAsync(string runId, IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string> tags,
         IReadOnlyList<MlflowPoint> metrics, CancellationToken cancellation)
     {
-        var items = parameters.Select(p => ("params", (JsonNode)KeyValue(p.Key, p.Value)))
-            .Concat(tags.Select(t => ("tags", (JsonNode)KeyValue(t.Key, t.Value))))
+        var items = parameters.Select(p => ("params", (JsonNode)KeyValue(p.Key, MlflowKeys.Cut(p.Value, MlflowKeys.MaxParamLength))))
+            .Concat(tags.Select(t => ("tags", (JsonNode)KeyValue(t.Key, MlflowKeys.Cut(t.Value, MlflowKeys.MaxTagLength)))))
             .Concat(metrics.Select(m => ("metrics", (JsonNode)Metric(m))))
             .ToList();
         foreach (var batch in Batches(items))
@@ -96,11 +114,10 @@ public sealed class MlflowRestClient
         }
     }
 
-    /// <summary>Ends the run with its status, now.</summary>
-    public Task UpdateRunAsync(string runId, MlflowRunStatus status, CancellationToken cancellation) =>
+    public Task EndRunAsync(string runId, MlflowRunStatus status, DateTimeOffset end, CancellationToken cancellation) =>
         SendAsync(HttpMethod.Post, "runs/update", new JsonObject
         {
-            ["run_id"] = runId, ["status"] = status.ToString().ToUpperInvariant(), ["end_time"] = _time.GetUtcNow().ToUnixTimeMilliseconds(),
+            ["run_id"] = runId, ["status"] = status.ToString().ToUpperInvariant(), ["end_time"] = end.ToUnixTimeMilliseconds(),
         }, cancellation);
 
     /// <summary>Every point of one metric of a run, page by page (<c>max_results</c> always sent: some 3.x servers page forever without it).</summary>
@@ -117,7 +134,13 @@ public sealed class MlflowRestClient
         return points;
     }
 
-    /// <summary>The newest runs of the experiments (at most <paramref name="limit"/>) that match the filter, page by page.</summary>
+    public Task<IReadOnlyList<MlflowRunSummary>> SearchRunsAsync(string experimentId, string tagKey, string tagValue, int limit, CancellationToken cancellation)
+    {
+        if (tagValue.Contains('\'') || tagKey.Contains('`')) throw new ArgumentException($"A tag searched for cannot hold quotes: {tagKey} = {tagValue}.");
+        return SearchRunsAsync([experimentId], $"tags.`{tagKey}` = '{tagValue}'", limit, cancellation);
+    }
+
+    /// <summary>The newest runs of the experiments (at most <paramref name="limit"/>) that match an MLflow filter, page by page.</summary>
     public async Task<IReadOnlyList<MlflowRunSummary>> SearchRunsAsync(IReadOnlyList<string> experimentIds, string? filter, int limit, CancellationToken cancellation)
     {
         var runs = new List<MlflowRunSummary>();
@@ -134,7 +157,10 @@ public sealed class MlflowRestClient
             {
                 var info = run!["info"]!;
                 var data = run["data"];
-                runs.Add(new MlflowRunSummary((string)info["run_id"]!, (string?)info["status"] ?? "", DateTimeOffset.FromUnixTimeMilliseconds(Long(info["start_time"])),
+                var end = info["end_time"] is { } endTime && Long(endTime) > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(Long(endTime)) : (DateTimeOffset?)null;
+                runs.Add(new MlflowRunSummary((string)info["run_id"]!, (string?)info["run_name"] ?? "",
+                    Enum.TryParse<MlflowRunStatus>((string?)info["status"], ignoreCase: true, out var status) ? status : MlflowRunStatus.Running,
+                    DateTimeOffset.FromUnixTimeMilliseconds(Long(info["start_time"])), end,
                     (data?["tags"]?.AsArray() ?? []).ToDictionary(t => (string)t!["key"]!, t => (string?)t!["value"] ?? ""),
                     (data?["metrics"]?.AsArray() ?? []).ToDictionary(m => (string)m!["key"]!, m => Number(m!["value"]))));
             }
@@ -160,10 +186,6 @@ public sealed class MlflowRestClient
         await SendRawAsync(HttpMethod.Put, url, () => new ByteArrayContent(bytes), "mlflow-artifacts/artifacts", cancellation);
     }
 
-    /// <summary>
-    /// Registers <paramref name="source"/> (a run's artifact or a model's location) as a new version
-    /// of the registered model, creating the model when absent, and returns the version.
-    /// </summary>
     public async Task<string> RegisterModelVersionAsync(string model, string source, string runId, CancellationToken cancellation)
     {
         var (status, body) = await SendAsync(HttpMethod.Post, "registered-models/create", new JsonObject { ["name"] = model }, cancellation, allowed: [HttpStatusCode.BadRequest]);
@@ -172,7 +194,6 @@ public sealed class MlflowRestClient
         return (string?)version?["model_version"]?["version"] ?? throw new InfrastructureException($"MLflow at {_base} created a version of {model} but did not say which.");
     }
 
-    /// <summary>The version the alias points at, or null when the alias is not set.</summary>
     public async Task<string?> GetAliasAsync(string model, string alias, CancellationToken cancellation)
     {
         var (status, body) = await SendAsync(HttpMethod.Get, $"registered-models/alias?name={Uri.EscapeDataString(model)}&alias={Uri.EscapeDataString(alias)}", null, cancellation,
@@ -180,7 +201,6 @@ public sealed class MlflowRestClient
         return status == HttpStatusCode.OK ? (string?)body?["model_version"]?["version"] : null;
     }
 
-    /// <summary>Points the alias at the version (moving it from the version that held it).</summary>
     public Task SetAliasAsync(string model, string alias, string version, CancellationToken cancellation) =>
         SendAsync(HttpMethod.Post, "registered-models/alias", new JsonObject { ["name"] = model, ["alias"] = alias, ["version"] = version }, cancellation);
 

@@ -1,0 +1,257 @@
+using System.Globalization;
+using Gatekeeper.Battery;
+using Gatekeeper.Integrations.MLflow;
+using Gatekeeper.Integrations.MLflow.Spool;
+using Gatekeeper.Reporting;
+using Gatekeeper.Specs;
+using Gatekeeper.Torch.Training;
+using Gatekeeper.Verdicts;
+
+namespace Gatekeeper.Pipeline.Sinks;
+
+/// <summary>
+/// A gate in MLflow as a release manager browses it: one experiment per gate
+/// (<c>gatekeeper/&lt;name&gt;</c>, or <c>MLFLOW_EXPERIMENT_NAME</c>), a parent run open while the
+/// gate works, and a child run for training and for each model's evaluation that starts and ends
+/// with its stage, its metric points carrying the time they were measured. The parent gets the
+/// spec's params, the verdict's metrics and tags, the report as its description, and the report,
+/// gate result and outcome files as artifacts. Records go through a spool
+/// (<see cref="MlflowPublisher"/>): an unreachable store never stops the gate, and
+/// <c>gatekeeper sync</c> sends what it kept.
+/// </summary>
+public sealed class MlflowSink : IGateSink
+{
+    /// <summary>A candidate folder up to this size is uploaded with the training run; a larger one is named by its location.</summary>
+    public const long LargestUploadedCandidate = 100L << 20;
+
+    /// <summary>How long the gate waits at its start for the store to take its run (so the report can name it), and at its end for the rest.</summary>
+    private static readonly TimeSpan StartWait = TimeSpan.FromSeconds(30), EndWait = TimeSpan.FromMinutes(2);
+
+    private readonly MlflowTrackingUri _target;
+    private readonly string _spoolRoot;
+    private readonly Action<string> _notice;
+    private MlflowPublisher? _publisher;
+    private string _gate = "";
+    private GateSpec? _spec;
+    private readonly HashSet<GateStage> _open = [], _recorded = [];
+    private int _livePoints;
+
+    public MlflowSink(MlflowTrackingUri target, string spoolRoot, Action<string> notice)
+    {
+        (_target, _spoolRoot, _notice) = (target, spoolRoot, notice);
+    }
+
+    public string Name => "mlflow";
+
+    public string? Where { get; private set; }
+
+    /// <summary>The store's id of the gate's parent run, once the store has it.</summary>
+    public string? ParentRunId => _publisher?.RunId(Key("gate"));
+
+    public void Started(GateStart start)
+    {
+        _spec = start.Spec;
+        _gate = Guid.NewGuid().ToString("N");
+        _publisher = new MlflowPublisher(MlflowStores.Open(_target), _spoolRoot, _notice);
+        var tags = new Dictionary<string, string>(start.Tags)
+        {
+            ["gatekeeper.stage"] = "gate",
+            ["gatekeeper.code_version"] = start.CodeVersion,
+            ["gatekeeper.spec"] = start.Spec.SourceFile,
+        };
+        tags.TryAdd("mlflow.source.name", start.Spec.SourceFile);
+        _publisher.Post(new MlflowStartRun(Key("gate"), _target.ExperimentName ?? $"gatekeeper/{start.Spec.Name}", $"gate {start.Spec.Name}", null, start.At, tags));
+        _publisher.Post(new MlflowLog(Key("gate"), SpecParameters.Flatten(start.Spec), new Dictionary<string, string>(), []));
+        _publisher.FlushAsync(StartWait).GetAwaiter().GetResult();
+        Where = ParentRunId is { } id
+            ? $"run {id} in {_publisher.Store.Location}"
+            : $"kept in {_publisher.SpoolFolder} for {_publisher.Store.Location}, which did not take them ({_publisher.Failure ?? "no answer yet"}); 'gatekeeper sync' sends them";
+    }
+
+    public void StageStarted(GateStage stage, DateTimeOffset at)
+    {
+        if (StageRun(stage) is not { } run) return;
+        Publisher.Post(new MlflowStartRun(Key(run.Key), Experiment, run.Name, Key("gate"), at, new Dictionary<string, string> { ["gatekeeper.stage"] = run.Stage }));
+        _open.Add(stage);
+    }
+
+    public void Training(TrainingProgress progress)
+    {
+        if (!_open.Contains(GateStage.Train)) return;
+        _livePoints++;
+        Publisher.Post(MlflowLog.OfMetrics(Key("train"),
+        [
+            new("train/loss", progress.Loss, progress.At, progress.Step),
+            new("train/learning_rate", progress.LearningRate, progress.At, progress.Step),
+            new("train/tokens_per_second", progress.TokensPerSecond, progress.At, progress.Step),
+        ]));
+    }
+
+    public void StageEnded(StageRecord record)
+    {
+        if (StageRun(record.Stage) is not { } run) return;
+        if (!_open.Contains(record.Stage)) StageStarted(record.Stage, record.Started);
+        var key = Key(run.Key);
+        var (tags, metrics) = (new Dictionary<string, string>(), new List<MlflowPoint> { new($"{run.Stage}/seconds", record.Elapsed.TotalSeconds, record.Ended) });
+        switch (record)
+        {
+            case TrainingStageRecord training:
+                tags["gatekeeper.candidate_sha256"] = training.CandidateSha256;
+                tags["gatekeeper.base_sha256"] = training.BaseSha256;
+                if (training.Training is { } trained)
+                {
+                    tags["gatekeeper.threads"] = I(trained.Threads);
+                    // A reused candidate's curve, or one trained by a stage command: the points with the times they were measured.
+                    if (_livePoints == 0) metrics.AddRange(trained.Result.LossByStep.Select(p => new MlflowPoint("train/loss", p.Loss, p.At, p.Step)));
+                    metrics.Add(new("train/final_loss", trained.Result.FinalLoss, record.Ended));
+                    metrics.Add(new("train/trainable_parameters", trained.Result.TrainableParameters, record.Ended));
+                    metrics.Add(new("train/training_seconds", trained.Result.Elapsed.TotalSeconds, record.Ended));
+                    tags["gatekeeper.reused"] = trained.Started < record.Started ? "true" : "false";
+                }
+                var files = Directory.Exists(training.CandidateFolder) ? Directory.GetFiles(training.CandidateFolder) : [];
+                if (files.Length > 0 && files.Sum(f => new FileInfo(f).Length) <= LargestUploadedCandidate)
+                    foreach (var file in files) Publisher.PostArtifact(key, file, $"candidate/{Path.GetFileName(file)}");
+                else tags["gatekeeper.candidate_location"] = training.CandidateFolder;
+                break;
+            case EvaluationStageRecord evaluation:
+                var manifest = evaluation.Evaluation.Manifest;
+                tags["gatekeeper.role"] = evaluation.Role;
+                tags["gatekeeper.model_sha256"] = manifest.ModelSha256;
+                tags["gatekeeper.compute"] = manifest.Compute;
+                tags["gatekeeper.cached"] = evaluation.Evaluation.Cached ? "true" : "false";
+                tags["gatekeeper.threads"] = I(TorchSharp.torch.get_num_threads());
+                metrics.Add(new("evaluate/items", manifest.Items, record.Ended));
+                metrics.AddRange(TaskScores(evaluation.Evaluation.Outcomes, record.Ended));
+                foreach (var file in new[] { ShardManifest.OutcomesFileName, ShardManifest.FileName })
+                    if (File.Exists(Path.Combine(evaluation.Folder, file))) Publisher.PostArtifact(key, Path.Combine(evaluation.Folder, file), file);
+                break;
+        }
+        Publisher.Post(new MlflowLog(key, new Dictionary<string, string>(), tags, metrics));
+        Publisher.Post(new MlflowEndRun(key, MlflowRunStatus.Finished, record.Ended));
+        _open.Remove(record.Stage);
+        _recorded.Add(record.Stage);
+    }
+
+    public void Publish(GateResult result)
+    {
+        // Stages this sink did not follow (the stage commands ran them earlier) are recorded with their own times.
+        foreach (var stage in result.Stages.Where(s => !_recorded.Contains(s.Stage))) StageEnded(stage);
+        var verdict = result.Verdict;
+        var at = result.Ended;
+        var metrics = VerdictMetrics(verdict, at);
+        metrics.Add(new("gate/seconds", (result.Ended - result.Started).TotalSeconds, at));
+        foreach (var stage in result.Stages) metrics.Add(new($"gate/stage/{StageName(stage.Stage)}/seconds", stage.Elapsed.TotalSeconds, at));
+        if (result.PeakMemoryBytes is { } peak) metrics.Add(new("system/peak_memory_bytes", peak, at));
+        var markdown = ReportRenderer.RenderMarkdown(result.Report);
+        var tags = new Dictionary<string, string>
+        {
+            ["gatekeeper.verdict"] = verdict.Outcome.ToString().ToLowerInvariant(),
+            ["gatekeeper.headline"] = verdict.Headline,
+            ["mlflow.note.content"] = markdown,
+        };
+        // Each check's outcome, so runs can be searched by what failed: gatekeeper.check/general/facts = fail.
+        foreach (var c in verdict.Checks) tags[$"gatekeeper.check/{MetricKey(c)}"] = OutcomeName(c.Outcome);
+        var gate = Key("gate");
+        Publisher.Post(new MlflowLog(gate, new Dictionary<string, string>(), tags, metrics));
+        Publisher.PostText(gate, markdown, ReportFilesSink.ReportFile);
+        Publisher.PostText(gate, GateResultFile.Serialize(result.Report), GateResultFile.FileName);
+        foreach (var role in new[] { "base", "candidate" })
+            if (File.Exists(result.OutcomesFile(role))) Publisher.PostArtifact(gate, result.OutcomesFile(role), Path.GetFileName(result.OutcomesFile(role)));
+    }
+
+    public void Ended(GateEnd end)
+    {
+        if (_publisher is null) return;
+        var status = end.State switch
+        {
+            GateEndState.Decided => MlflowRunStatus.Finished,
+            GateEndState.Cancelled => MlflowRunStatus.Killed,
+            _ => MlflowRunStatus.Failed,
+        };
+        foreach (var stage in _open.ToList())
+            if (StageRun(stage) is { } run) Publisher.Post(new MlflowEndRun(Key(run.Key), status == MlflowRunStatus.Finished ? MlflowRunStatus.Failed : status, end.At));
+        Publisher.Post(new MlflowEndRun(Key("gate"), status, end.At));
+        var publication = _publisher.CompleteAsync(EndWait).GetAwaiter().GetResult();
+        _publisher.Dispose();
+        _publisher = null;
+        if (!publication.Complete)
+            throw new InfrastructureException($"MLflow at {publication.Store} did not take every record ({publication.Failure}); they are kept in {publication.SpoolFolder}, and 'gatekeeper sync' sends them.");
+    }
+
+    private MlflowPublisher Publisher => _publisher ?? throw new InvalidOperationException("The MLflow sink was not started.");
+
+    private string Experiment => _target.ExperimentName ?? $"gatekeeper/{_spec!.Name}";
+
+    private string Key(string run) => $"{_gate}/{run}";
+
+    private static (string Key, string Name, string Stage)? StageRun(GateStage stage) => stage switch
+    {
+        GateStage.Train => ("train", "train candidate", "train"),
+        GateStage.EvaluateBase => ("evaluate-base", "evaluate base", "evaluate"),
+        GateStage.EvaluateCandidate => ("evaluate-candidate", "evaluate candidate", "evaluate"),
+        _ => null,
+    };
+
+    private static string StageName(GateStage stage) => stage switch
+    {
+        GateStage.Train => "train",
+        GateStage.EvaluateBase => "evaluate_base",
+        GateStage.EvaluateCandidate => "evaluate_candidate",
+        _ => "decide",
+    };
+
+    /// <summary>Each task's score on each of its kind's metrics, as its check's key names it: the evaluation's record, before any verdict.</summary>
+    private IEnumerable<MlflowPoint> TaskScores(IReadOnlyList<ItemOutcome> outcomes, DateTimeOffset at)
+    {
+        var byTask = outcomes.GroupBy(o => o.Task).ToDictionary(g => g.Key, g => g.ToList());
+        foreach (var task in _spec!.Battery)
+        {
+            if (!byTask.TryGetValue(task.Name, out var items)) continue;
+            foreach (var metric in task.Kind.Metrics)
+            {
+                var covered = items.Where(o => metric.Includes(o.Label)).ToList();
+                if (covered.Count == 0) continue;
+                double score = metric.Rate is { } counts ? covered.Count(counts) / (double)covered.Count : covered.Average(o => o.Score ?? double.NaN);
+                var key = metric.Qualifies ? $"{GateDecider.Category(task.Category)}/{task.Name}/{metric.Name.Replace(' ', '_')}" : $"{GateDecider.Category(task.Category)}/{task.Name}";
+                yield return new MlflowPoint(key, score, at);
+            }
+        }
+    }
+
+    private static List<MlflowPoint> VerdictMetrics(Verdict verdict, DateTimeOffset at)
+    {
+        var metrics = new List<MlflowPoint> { new("forgetting/average_general_drop", verdict.Forgetting.AverageGeneralDrop, at) };
+        foreach (var c in verdict.Checks)
+        {
+            var key = MetricKey(c);
+            metrics.Add(new($"{key}/base", c.Comparison.BaseScore, at));
+            metrics.Add(new($"{key}/candidate", c.Comparison.CandidateScore, at));
+            metrics.Add(new($"{key}/delta", c.Comparison.Difference, at));
+            metrics.Add(new($"{key}/ci_lower", c.Comparison.Interval.Lower, at));
+            metrics.Add(new($"{key}/ci_upper", c.Comparison.Interval.Upper, at));
+            metrics.Add(new($"{key}/p_decision_holm", c.AdjustedPValue, at));
+            metrics.Add(new($"{key}/p_change_holm", c.ChangePValue, at));
+            metrics.Add(new($"{key}/items", c.Comparison.N, at));
+            if (c.Comparison.Clusters is { } clusters) metrics.Add(new($"{key}/clusters", clusters, at));
+            if (c.Comparison.DesignEffect is { } deff) metrics.Add(new($"{key}/design_effect", deff, at));
+        }
+        if (verdict.Forgetting.BackwardTransfer is { } backward) metrics.Add(new("forgetting/backward_transfer", backward.Value, at));
+        foreach (var (category, drop) in verdict.Forgetting.RelativeDropByCategory)
+            metrics.Add(new($"forgetting/relative_drop/{GateDecider.Category(category)}", drop, at));
+        return metrics;
+    }
+
+    /// <summary>A check's key in records: "general/facts", "safety/refusal/harmful_refused".</summary>
+    public static string MetricKey(CheckResult check) =>
+        !check.Metric.Qualifies ? $"{GateDecider.Category(check.Category)}/{check.Task}" : $"{GateDecider.Category(check.Category)}/{check.Task}/{check.Metric.Name.Replace(' ', '_')}";
+
+    public static string OutcomeName(CheckOutcome outcome) => outcome switch
+    {
+        CheckOutcome.Pass => "pass",
+        CheckOutcome.Fail => "fail",
+        CheckOutcome.Inconclusive => "inconclusive",
+        _ => "not_applicable",
+    };
+
+    private static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
+}
