@@ -40,6 +40,8 @@ public static class GatekeeperApp
                 .WithExample("decide", "gates/default.yaml", "--base", "out/default/eval-base", "--candidate", "out/default/eval-candidate", "--candidate-model", "out/default/candidate");
             config.AddCommand<ReportCommand>("report").WithDescription("Render the report of a decided gate from its gate-result.json.")
                 .WithExample("report", "out/default/gate-result.json");
+            config.AddCommand<SyncCommand>("sync").WithDescription("Send the MLflow records gates kept while their tracking server was unreachable; sending twice makes nothing twice.")
+                .WithExample("sync");
             config.AddCommand<ValidateCommand>("validate").WithDescription("Check a gate spec and its data files without running a model.")
                 .WithExample("validate", "gates/default.yaml", "--power");
             config.AddCommand<SweepCommand>("sweep").WithDescription("Train every mitigation method on a gate's data, gate each, and write the trade-off table and plot.")

@@ -85,9 +85,9 @@ public sealed record MlflowTrackingUri
 /// <summary>The store a tracking URI names.</summary>
 public static class MlflowStores
 {
-    public static IMlflowStore Open(MlflowTrackingUri target, TimeProvider? time = null) => target.Kind switch
+    public static IMlflowStore Open(MlflowTrackingUri target, TimeProvider? time = null, Rest.MlflowResilience.Options? retries = null) => target.Kind switch
     {
-        MlflowStoreKind.Rest => Rest.MlflowRestClient.Create(target, time ?? TimeProvider.System),
+        MlflowStoreKind.Rest => Rest.MlflowRestClient.Create(target, time ?? TimeProvider.System, retries),
         _ => new MlflowFileStore(target.Location, time),
     };
 }

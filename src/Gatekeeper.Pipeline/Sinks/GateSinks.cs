@@ -22,7 +22,7 @@ public sealed class GateSinks
 
     /// <summary>Every sink a gate publishes to: its report files and its MLflow records.</summary>
     public static GateSinks For(GateRunOptions options, IGateObserver observer) =>
-        new([new ReportFilesSink(), new MlflowSink(options.Tracking, options.SpoolDirectory, observer.Stage)], observer);
+        new([new ReportFilesSink(), new MlflowSink(options.Tracking, options.MlflowRetries, options.SpoolDirectory, observer.Stage)], observer);
 
     public IReadOnlyList<SinkFailure> Failures => _failures;
 

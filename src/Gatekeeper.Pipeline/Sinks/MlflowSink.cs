@@ -28,6 +28,7 @@ public sealed class MlflowSink : IGateSink
     private static readonly TimeSpan StartWait = TimeSpan.FromSeconds(30), EndWait = TimeSpan.FromMinutes(2);
 
     private readonly MlflowTrackingUri _target;
+    private readonly Integrations.MLflow.Rest.MlflowResilience.Options _retries;
     private readonly string _spoolRoot;
     private readonly Action<string> _notice;
     private MlflowPublisher? _publisher;
@@ -36,9 +37,9 @@ public sealed class MlflowSink : IGateSink
     private readonly HashSet<GateStage> _open = [], _recorded = [];
     private int _livePoints;
 
-    public MlflowSink(MlflowTrackingUri target, string spoolRoot, Action<string> notice)
+    public MlflowSink(MlflowTrackingUri target, Integrations.MLflow.Rest.MlflowResilience.Options retries, string spoolRoot, Action<string> notice)
     {
-        (_target, _spoolRoot, _notice) = (target, spoolRoot, notice);
+        (_target, _retries, _spoolRoot, _notice) = (target, retries, spoolRoot, notice);
     }
 
     public string Name => "mlflow";
@@ -52,7 +53,7 @@ public sealed class MlflowSink : IGateSink
     {
         _spec = start.Spec;
         _gate = Guid.NewGuid().ToString("N");
-        _publisher = new MlflowPublisher(MlflowStores.Open(_target), _spoolRoot, _notice);
+        _publisher = new MlflowPublisher(MlflowStores.Open(_target, retries: _retries), _spoolRoot, _notice);
         var tags = new Dictionary<string, string>(start.Tags)
         {
             ["gatekeeper.stage"] = "gate",

@@ -26,7 +26,8 @@ public sealed class MlflowRestClientTests : IDisposable
 
     private MlflowRestClient Client(string? token = null) => new(_http,
         new MlflowTrackingUri { Kind = MlflowStoreKind.Rest, Location = _server.Urls[0], Token = token },
-        MlflowResilience.Pipeline(_time));
+        // Fake time runs 100 times faster than real time here (Run), so an attempt's timeout is far off: a slow machine must not time out a real answer.
+        MlflowResilience.Pipeline(_time, new MlflowResilience.Options { AttemptTimeout = TimeSpan.FromDays(1) }));
 
     private void Answer(string path, int status, string body) =>
         _server.Given(Request.Create().WithPath(Api + path))
@@ -227,5 +228,46 @@ public sealed class MlflowRestClientTests : IDisposable
         _server.Given(Request.Create().WithPath(Api + "experiments/get-by-name")).RespondWith(Response.Create().WithStatusCode(403).WithBody("Invalid Host header"));
         var error = await Assert.ThrowsAsync<InfrastructureException>(() => Run(() => Client().GetOrCreateExperimentAsync("g", CancellationToken.None)));
         Assert.Contains("--allowed-hosts", error.Message);
+    }
+
+    [Fact]
+    public async Task ABurstOf500s_IsRetriedUpToTheLimit_ThenReported_AndTheNextCallGoesThrough()
+    {
+        AnswerInTurn("runs/update", (500, """{"error_code":"INTERNAL_ERROR","message":"db locked"}"""), (500, "{}"), (500, "{}"), (500, "{}"), (500, "{}"), (200, "{}"));
+
+        var error = await Assert.ThrowsAsync<InfrastructureException>(() => Run(async () => { await Client().EndRunAsync("r", MlflowRunStatus.Finished, _time.GetUtcNow(), CancellationToken.None); return 0; }));
+        Assert.Contains("answered 500 to runs/update", error.Message);
+        Assert.Equal(5, (await Requests("runs/update", 5)).Count);   // the first try and four retries
+
+        await Run(async () => { await Client().EndRunAsync("r", MlflowRunStatus.Finished, _time.GetUtcNow(), CancellationToken.None); return 0; });
+        Assert.Equal(6, (await Requests("runs/update", 6)).Count);
+    }
+
+    [Fact]
+    public async Task ADroppedConnection_IsRetried_ThenSaidToBeUnreachable()
+    {
+        // A server that takes each connection and drops it at once, before any answer.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int dropped = 0;
+        using var stop = new CancellationTokenSource();
+        var dropping = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var connection = await listener.AcceptTcpClientAsync(stop.Token);
+                Interlocked.Increment(ref dropped);
+                connection.Client.LingerState = new System.Net.Sockets.LingerOption(true, 0);   // a reset, not a polite close
+            }
+        });
+        var client = new MlflowRestClient(_http, new MlflowTrackingUri { Kind = MlflowStoreKind.Rest, Location = $"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}" },
+            MlflowResilience.Pipeline(_time, new MlflowResilience.Options { AttemptTimeout = TimeSpan.FromDays(1) }));
+
+        var error = await Assert.ThrowsAsync<InfrastructureException>(() => Run(async () => { await client.EndRunAsync("r", MlflowRunStatus.Finished, _time.GetUtcNow(), CancellationToken.None); return 0; }));
+
+        Assert.Contains("could not be reached for runs/update", error.Message);
+        Assert.Equal(5, Volatile.Read(ref dropped));   // the first try and four retries
+        stop.Cancel();
+        listener.Stop();
     }
 }

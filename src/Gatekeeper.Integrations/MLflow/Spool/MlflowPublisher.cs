@@ -19,6 +19,7 @@ public sealed record MlflowPublication(string Store, string? SpoolFolder, string
 public sealed class MlflowPublisher : IDisposable
 {
     private readonly MlflowSpool _spool;
+    private readonly string _spoolRoot;
     private readonly MlflowReplay _replay;
     private readonly Channel<MlflowOperation> _queue = Channel.CreateUnbounded<MlflowOperation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
@@ -37,9 +38,9 @@ public sealed class MlflowPublisher : IDisposable
     {
         Store = store;
         _replay = new MlflowReplay(store);
-        var older = MlflowSpool.Folders(spoolRoot);
+        _spoolRoot = spoolRoot;
         _spool = MlflowSpool.Create(spoolRoot, store.Location);
-        _sender = Task.Run(() => SendAsync(older, notice ?? (_ => { }), _stop.Token));
+        _sender = Task.Run(() => SendAsync(notice ?? (_ => { }), _stop.Token));
     }
 
     public IMlflowStore Store { get; }
@@ -104,17 +105,24 @@ public sealed class MlflowPublisher : IDisposable
     public async Task<MlflowPublication> CompleteAsync(TimeSpan limit)
     {
         _queue.Writer.TryComplete();
-        bool all = await FlushAsync(limit);
-        _stop.Cancel();
+        bool finished;
         try
         {
-            await _sender;
+            // The sender ends once it has gone through the queue (older spools first), sent or not.
+            await _sender.WaitAsync(limit);
+            finished = true;
+        }
+        catch (TimeoutException)
+        {
+            finished = false;
+            _stop.Cancel();
         }
         catch (OperationCanceledException)
         {
-            // stopped while sending: what was not sent is in the spool
+            finished = false;
         }
-        if (all && Failure is null)
+        bool all = finished && Failure is null && Interlocked.Read(ref _sent) == Interlocked.Read(ref _posted);
+        if (all)
         {
             _spool.Delete();
             return new MlflowPublication(Store.Location, null, null);
@@ -123,23 +131,13 @@ public sealed class MlflowPublisher : IDisposable
         return new MlflowPublication(Store.Location, _spool.Folder, Failure ?? $"the store had not taken every record after {limit.TotalSeconds:0} s");
     }
 
-    private async Task SendAsync(IReadOnlyList<string> older, Action<string> notice, CancellationToken cancellation)
+    private async Task SendAsync(Action<string> notice, CancellationToken cancellation)
     {
-        foreach (var folder in older)
+        var earlier = await MlflowSync.SendAllAsync(_spoolRoot, target => target == Store.Location ? Store : null, cancellation, except: _spool.Folder);
+        foreach (var outcome in earlier)
         {
-            if (Failure is not null) break;
-            using var spool = MlflowSpool.TryOpen(folder);
-            if (spool is null || spool.Target != Store.Location) continue;
-            try
-            {
-                int count = await MlflowSync.SendAsync(spool, Store, cancellation);
-                spool.Delete();
-                notice($"MLflow: sent {count} records an earlier gate had kept in {folder}.");
-            }
-            catch (Exception e) when (e is InfrastructureException or IOException or HttpRequestException or InvalidOperationException or BadInputException)
-            {
-                Lost($"an earlier gate's records in {folder} could not be sent: {e.Message}");
-            }
+            if (outcome.Sent is { } count) notice($"MLflow: sent the {count} records an earlier gate had kept in {outcome.Folder}.");
+            else if (outcome.Failure is { } why) notice($"MLflow: an earlier gate's records in {outcome.Folder} could not be sent ({why}); they stay there for 'gatekeeper sync'.");
         }
         await foreach (var operation in _queue.Reader.ReadAllAsync(cancellation))
         {
