@@ -42,6 +42,8 @@ public static class GatekeeperApp
                 .WithExample("report", "out/default/gate-result.json");
             config.AddCommand<SyncCommand>("sync").WithDescription("Send the MLflow records gates kept while their tracking server was unreachable; sending twice makes nothing twice.")
                 .WithExample("sync");
+            config.AddCommand<HistoryCommand>("history").WithDescription("Show a gate's last runs from its MLflow records: each verdict and each check's change; --json for the report's plots.")
+                .WithExample("history", "gates/default.yaml", "--last", "5");
             config.AddCommand<ValidateCommand>("validate").WithDescription("Check a gate spec and its data files without running a model.")
                 .WithExample("validate", "gates/default.yaml", "--power");
             config.AddCommand<SweepCommand>("sweep").WithDescription("Train every mitigation method on a gate's data, gate each, and write the trade-off table and plot.")

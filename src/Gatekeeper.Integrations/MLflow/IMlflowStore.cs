@@ -11,6 +11,9 @@ public interface IMlflowStore
     /// <summary>Human-readable location for messages: a folder or a URL.</summary>
     string Location { get; }
 
+    /// <summary>The experiment's id, or null when there is none of that name (nothing is created).</summary>
+    Task<string?> FindExperimentAsync(string name, CancellationToken cancellation);
+
     /// <summary>The experiment's id, creating it when absent (tolerating a concurrent creator).</summary>
     Task<string> GetOrCreateExperimentAsync(string name, CancellationToken cancellation);
 

@@ -25,15 +25,17 @@ public sealed class MlflowFileStore : IMlflowStore
 
     public string Location => _root;
 
+    public Task<string?> FindExperimentAsync(string name, CancellationToken cancellation) => Task.FromResult(Experiment(name));
+
+    private string? Experiment(string name) => !Directory.Exists(_root) ? null
+        : Directory.GetDirectories(_root).FirstOrDefault(f => File.Exists(Path.Combine(f, "meta.yaml")) && ReadYamlValue(Path.Combine(f, "meta.yaml"), "name") == name) is { } folder
+            ? Path.GetFileName(folder) : null;
+
     public Task<string> GetOrCreateExperimentAsync(string name, CancellationToken cancellation)
     {
         Directory.CreateDirectory(_root);
         if (!File.Exists(Path.Combine(_root, "0", "meta.yaml"))) WriteExperiment("0", "Default");
-        foreach (var folder in Directory.GetDirectories(_root))
-        {
-            var meta = Path.Combine(folder, "meta.yaml");
-            if (File.Exists(meta) && ReadYamlValue(meta, "name") == name) return Task.FromResult(Path.GetFileName(folder));
-        }
+        if (Experiment(name) is { } found) return Task.FromResult(found);
         long next = Directory.GetDirectories(_root).Select(Path.GetFileName).Select(n => long.TryParse(n, out var id) ? id : 0).DefaultIfEmpty(0).Max() + 1;
         string experimentId = next.ToString(CultureInfo.InvariantCulture);
         WriteExperiment(experimentId, name);

@@ -61,7 +61,7 @@ public sealed class MlflowSink : IGateSink
             ["gatekeeper.spec"] = start.Spec.SourceFile,
         };
         tags.TryAdd("mlflow.source.name", start.Spec.SourceFile);
-        _publisher.Post(new MlflowStartRun(Key("gate"), _target.ExperimentName ?? $"gatekeeper/{start.Spec.Name}", $"gate {start.Spec.Name}", null, start.At, tags));
+        _publisher.Post(new MlflowStartRun(Key("gate"), Experiment(_target, start.Spec.Name), $"gate {start.Spec.Name}", null, start.At, tags));
         _publisher.Post(new MlflowLog(Key("gate"), SpecParameters.Flatten(start.Spec), new Dictionary<string, string>(), []));
         _publisher.FlushAsync(StartWait).GetAwaiter().GetResult();
         Where = ParentRunId is { } id
@@ -72,7 +72,7 @@ public sealed class MlflowSink : IGateSink
     public void StageStarted(GateStage stage, DateTimeOffset at)
     {
         if (StageRun(stage) is not { } run) return;
-        Publisher.Post(new MlflowStartRun(Key(run.Key), Experiment, run.Name, Key("gate"), at, new Dictionary<string, string> { ["gatekeeper.stage"] = run.Stage }));
+        Publisher.Post(new MlflowStartRun(Key(run.Key), ExperimentName, run.Name, Key("gate"), at, new Dictionary<string, string> { ["gatekeeper.stage"] = run.Stage }));
         _open.Add(stage);
     }
 
@@ -181,7 +181,10 @@ public sealed class MlflowSink : IGateSink
 
     private MlflowPublisher Publisher => _publisher ?? throw new InvalidOperationException("The MLflow sink was not started.");
 
-    private string Experiment => _target.ExperimentName ?? $"gatekeeper/{_spec!.Name}";
+    private string ExperimentName => Experiment(_target, _spec!.Name);
+
+    /// <summary>The experiment a gate's runs go to: <c>MLFLOW_EXPERIMENT_NAME</c> when set, else <c>gatekeeper/&lt;gate&gt;</c>.</summary>
+    public static string Experiment(MlflowTrackingUri target, string gate) => target.ExperimentName ?? $"gatekeeper/{gate}";
 
     private string Key(string run) => $"{_gate}/{run}";
 

@@ -31,7 +31,13 @@ public sealed class ShardCommandTests : IDisposable
         Assert.Equal(ExitCodes.Pass, exit);
         Assert.Contains("Merged 3 shards, 80 outcomes", output);
         Assert.Equal(File.ReadAllText(_workspace.Path_("whole/outcomes.jsonl")), File.ReadAllText(_workspace.Path_("merged/outcomes.jsonl")));
-        Assert.Equal(File.ReadAllText(_workspace.Path_("whole/shard.json")), File.ReadAllText(_workspace.Path_("merged/shard.json")));
+        // The same manifest, but for when it was made: the merge spans its shards' times.
+        static System.Text.Json.Nodes.JsonObject Manifest(string path) => System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        var (whole, merged) = (Manifest(_workspace.Path_("whole/shard.json")), Manifest(_workspace.Path_("merged/shard.json")));
+        Assert.Equal((string)Manifest(_workspace.Path_("s1/shard.json"))["started"]!, (string)merged["started"]!);
+        Assert.Equal((string)Manifest(_workspace.Path_("s3/shard.json"))["ended"]!, (string)merged["ended"]!);
+        foreach (var manifest in new[] { whole, merged }) Assert.True(manifest.Remove("started") && manifest.Remove("ended"));
+        Assert.Equal(whole.ToJsonString(), merged.ToJsonString());
 
         var missing = await Run("merge", spec, _workspace.Path_("s1"), _workspace.Path_("s3"), "--output", _workspace.Path_("m2"));
         Assert.Equal(ExitCodes.BadInput, missing.Exit);

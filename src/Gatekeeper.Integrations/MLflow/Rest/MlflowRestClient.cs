@@ -76,7 +76,7 @@ public sealed class MlflowRestClient : IMlflowStore
         throw Failure("experiments/create", status, body);
     }
 
-    private async Task<string?> FindExperimentAsync(string name, CancellationToken cancellation)
+    public async Task<string?> FindExperimentAsync(string name, CancellationToken cancellation)
     {
         var (status, body) = await SendAsync(HttpMethod.Get, $"experiments/get-by-name?experiment_name={Uri.EscapeDataString(name)}", null, cancellation,
             allowed: [HttpStatusCode.NotFound]);
