@@ -158,6 +158,8 @@ public static class GateRunner
     {
         var decideStarted = DateTimeOffset.UtcNow;
         var decided = DecideStage.Decide(spec, inputs, cache, observer, cancellation);
+        if (spec.Promote is { } promote)
+            decided = decided with { Report = decided.Report with { Promotion = PromoteStage.Run(promote, decided.Verdict, sinks.Registry, observer) } };
         var ended = DateTimeOffset.UtcNow;
         stages.Add(sinks.StageEnded(new DecideStageRecord(decideStarted, ended)));
         decided = decided with { Report = decided.Report with { Elapsed = ended - started } };

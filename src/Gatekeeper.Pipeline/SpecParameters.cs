@@ -25,6 +25,11 @@ public static class SpecParameters
             if ((spec.Policy.Margins.TryGetValue(key.Path, out var value) ? value : key.Default) is { } set) p[$"policy.{key.Path}"] = D(set);
         if (spec.Policy.MaxParameterDistance is { } distance) p["policy.drift.max_parameter_distance"] = D(distance);
         if (spec.Candidate is not null) p["candidate"] = spec.Candidate;
+        if (spec.Promote is { } promote)
+        {
+            p["promote.model"] = promote.Model;
+            p["promote.alias"] = promote.Alias;
+        }
         if (spec.TrainCommand is { } command)
         {
             p["train.command"] = string.Join(' ', command.Command);

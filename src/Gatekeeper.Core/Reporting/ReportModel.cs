@@ -19,7 +19,16 @@ public sealed record ReportModel
     public string? MlflowRun { get; init; }
 
     public TimeSpan? Elapsed { get; init; }
+
+    /// <summary>What registry promotion did, when the spec asks for it.</summary>
+    public PromotionInfo? Promotion { get; init; }
 }
+
+/// <summary>
+/// Registry promotion as it went: the version the candidate became and the version that held the
+/// alias before (null: none), or why nothing was promoted (<see cref="NotPromoted"/>).
+/// </summary>
+public sealed record PromotionInfo(string Model, string Alias, string? Version, string? PreviousVersion, string? NotPromoted);
 
 /// <summary>A model as the report names it.</summary>
 public sealed record ModelInfo(string Label, string ContentSha256, string Method);

@@ -70,9 +70,15 @@ public static class ReportRenderer
             ["training"] = report.Training is { } t ? Training(t) : null,
             ["mlflow_run"] = report.MlflowRun is { } run ? MarkdownText.Escape(run, 500) : null,
             ["elapsed"] = report.Elapsed is { } e ? Duration(e) : null,
+            ["promotion"] = report.Promotion is { } p ? MarkdownText.Escape(Promotion(p), 500) : null,
         };
         return view;
     }
+
+    private static string Promotion(PromotionInfo p) => p.NotPromoted is { } why
+        ? $"{p.Model} not promoted: {why}"
+        : $"the candidate is {p.Model} version {p.Version}, and alias '{p.Alias}' " +
+          (p.PreviousVersion is { } previous ? $"moved to it from version {previous}" : "now points at it (it pointed at no version before)");
 
     private static ScriptObject Model(ModelInfo model) => new()
     {

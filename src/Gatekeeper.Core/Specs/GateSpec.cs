@@ -36,4 +36,16 @@ public sealed record GateSpec
 
     /// <summary>Seeds the bootstrap and anything else random in the comparison. Default 1.</summary>
     public int Seed { get; init; } = 1;
+
+    /// <summary>Registry promotion of a candidate that passes; null: none (the default).</summary>
+    public PromoteSpec? Promote { get; init; }
+}
+
+/// <summary>
+/// On pass, the candidate becomes a new version of the registered model <see cref="Model"/> and the
+/// alias <see cref="Alias"/> moves to it; never on fail or inconclusive.
+/// </summary>
+public sealed record PromoteSpec(string Model, string Alias)
+{
+    public const string DefaultAlias = "champion";
 }

@@ -47,14 +47,28 @@ public static class GateSpecLoader
         train = WithEwcChain(gate, train, history);
         int seed = gate.Integer("seed", 0) ?? 1;
         var compute = ReadCompute(gate);
+        var promote = ReadPromote(gate);
         gate.RejectUnknownKeys();
 
         if (problems.Count > 0) throw new BadInputException(problems);
         return new GateSpec
         {
             Name = name, Description = description, SourceFile = path, Base = basePath!, Candidate = candidate,
-            Train = train, TrainCommand = trainCommand, Battery = battery, Policy = policy, Seed = seed, History = history, Compute = compute,
+            Train = train, TrainCommand = trainCommand, Battery = battery, Policy = policy, Seed = seed, History = history, Compute = compute, Promote = promote,
         };
+    }
+
+    private static PromoteSpec? ReadPromote(YamlFields gate)
+    {
+        if (gate.Mapping("promote") is not { } fields) return null;
+        var model = fields.String("model", required: true);
+        var alias = fields.String("alias") ?? PromoteSpec.DefaultAlias;
+        // MLflow's alias rules: letters, digits, '_' and '-', and not a name its version URIs reserve.
+        if (!System.Text.RegularExpressions.Regex.IsMatch(alias, "^[A-Za-z0-9_-]{1,255}$") || alias.Equals("latest", StringComparison.OrdinalIgnoreCase)
+            || System.Text.RegularExpressions.Regex.IsMatch(alias, "^[vV][0-9]+$"))
+            fields.Problem(fields.Node("alias"), $"promote: alias '{alias}' is not one MLflow accepts; use letters, digits, '_' and '-', not 'latest' or v<number>, e.g. champion.");
+        fields.RejectUnknownKeys();
+        return model is null ? null : new PromoteSpec(model, alias);
     }
 
     private static ComputeSpec ReadCompute(YamlFields gate)

@@ -26,6 +26,9 @@ public sealed class GateSinks
 
     public IReadOnlyList<SinkFailure> Failures => _failures;
 
+    /// <summary>The registry a passing candidate is promoted in: the first working sink that keeps one.</summary>
+    public IModelRegistry? Registry => _working.OfType<IModelRegistry>().FirstOrDefault();
+
     /// <summary>Where the sinks' records are, as the report names them.</summary>
     public string? Where => _working.Select(s => s.Where).FirstOrDefault(w => w is not null);
 

@@ -19,7 +19,7 @@ namespace Gatekeeper.Pipeline.Sinks;
 /// (<see cref="MlflowPublisher"/>): an unreachable store never stops the gate, and
 /// <c>gatekeeper sync</c> sends what it kept.
 /// </summary>
-public sealed class MlflowSink : IGateSink
+public sealed class MlflowSink : IGateSink, IModelRegistry
 {
     /// <summary>A candidate folder up to this size is uploaded with the training run; a larger one is named by its location.</summary>
     public const long LargestUploadedCandidate = 100L << 20;
@@ -36,6 +36,7 @@ public sealed class MlflowSink : IGateSink
     private GateSpec? _spec;
     private readonly HashSet<GateStage> _open = [], _recorded = [];
     private int _livePoints;
+    private bool _candidateUploaded;
 
     public MlflowSink(MlflowTrackingUri target, Integrations.MLflow.Rest.MlflowResilience.Options retries, string spoolRoot, Action<string> notice)
     {
@@ -111,7 +112,10 @@ public sealed class MlflowSink : IGateSink
                 }
                 var files = Directory.Exists(training.CandidateFolder) ? Directory.GetFiles(training.CandidateFolder) : [];
                 if (files.Length > 0 && files.Sum(f => new FileInfo(f).Length) <= LargestUploadedCandidate)
+                {
                     foreach (var file in files) Publisher.PostArtifact(key, file, $"candidate/{Path.GetFileName(file)}");
+                    _candidateUploaded = true;
+                }
                 else tags["gatekeeper.candidate_location"] = training.CandidateFolder;
                 break;
             case EvaluationStageRecord evaluation:
@@ -152,12 +156,38 @@ public sealed class MlflowSink : IGateSink
         };
         // Each check's outcome, so runs can be searched by what failed: gatekeeper.check/general/facts = fail.
         foreach (var c in verdict.Checks) tags[$"gatekeeper.check/{MetricKey(c)}"] = OutcomeName(c.Outcome);
+        if (result.Report.Promotion is { Version: { } version } promotion)
+        {
+            tags["gatekeeper.registry.model"] = promotion.Model;
+            tags["gatekeeper.registry.version"] = version;
+            tags["gatekeeper.registry.alias"] = promotion.Alias;
+            tags["gatekeeper.registry.previous_version"] = promotion.PreviousVersion ?? "";
+        }
         var gate = Key("gate");
         Publisher.Post(new MlflowLog(gate, new Dictionary<string, string>(), tags, metrics));
         Publisher.PostText(gate, markdown, ReportFilesSink.ReportFile);
         Publisher.PostText(gate, GateResultFile.Serialize(result.Report), GateResultFile.FileName);
         foreach (var role in new[] { "base", "candidate" })
             if (File.Exists(result.OutcomesFile(role))) Publisher.PostArtifact(gate, result.OutcomesFile(role), Path.GetFileName(result.OutcomesFile(role)));
+    }
+
+    /// <summary>
+    /// The candidate uploaded with the training run (<c>runs:/&lt;training run&gt;/candidate</c>)
+    /// registered as a new version of the model, and the alias moved to it. Needs the store to have
+    /// taken the gate's records so far, and a candidate the gate trained and uploaded.
+    /// </summary>
+    public PromotionInfo Promote(PromoteSpec promote)
+    {
+        var publisher = Publisher;
+        if (!publisher.FlushAsync(EndWait).GetAwaiter().GetResult())
+            throw new InfrastructureException($"MLflow at {publisher.Store.Location} has not taken the gate's records ({publisher.Failure ?? "no answer"}), so the candidate is not there to register.");
+        if (!_candidateUploaded || publisher.RunId(Key("train")) is not { } trainingRun)
+            throw new InfrastructureException($"the candidate is not stored in MLflow: only a candidate this gate trains, of at most {LargestUploadedCandidate >> 20} MB, is uploaded with its training run; register a larger or external one from where it is kept.");
+        var store = publisher.Store;
+        var previous = store.GetAliasAsync(promote.Model, promote.Alias, default).GetAwaiter().GetResult();
+        var version = store.RegisterModelVersionAsync(promote.Model, $"runs:/{trainingRun}/candidate", trainingRun, default).GetAwaiter().GetResult();
+        store.SetAliasAsync(promote.Model, promote.Alias, version, default).GetAwaiter().GetResult();
+        return new PromotionInfo(promote.Model, promote.Alias, version, previous, null);
     }
 
     public void Ended(GateEnd end)

@@ -76,6 +76,57 @@ public sealed class MlflowServerGateTests : IDisposable
         await AssertTheGateIsRecordedOnce(run);
     }
 
+    private GateRunOptions Options(string output) => new()
+    {
+        OutputDirectory = _workspace.Path_(output), CacheDirectory = _workspace.Path_("cache"), SpoolDirectory = _workspace.Path_("spool"), TrainingThreads = 1,
+        Tracking = new MlflowTrackingUri { Kind = MlflowStoreKind.Rest, Location = _server.Url },
+        MlflowRetries = new MlflowResilience.Options { MaxRetries = 1, FirstDelay = TimeSpan.FromMilliseconds(5) },
+    };
+
+    private sealed class Silent : IGateObserver
+    {
+        public void Stage(string message) { }
+
+        public void Training(TrainingProgress progress) { }
+
+        public void Evaluation(EvaluationProgress progress) { }
+    }
+
+    /// <summary>A passing candidate becomes the next version and takes the alias, the report naming both; a failing one is never registered.</summary>
+    [Fact]
+    public void Promotion_OnPassOnly_MovesTheAlias_AndTheReportSaysFromWhich()
+    {
+        string Spec(string name, string targetGain) => _workspace.Spec(name, GateWorkspace.TrainTenSteps,
+            GateWorkspace.LoosePolicy.Replace("min_gain: 0.5", $"min_gain: {targetGain}") + "\n  inconclusive: warn") + "";
+        string WithPromotion(string path)
+        {
+            File.AppendAllText(path, "\npromote:\n  model: units-model\n  alias: champion\n");
+            return path;
+        }
+        var passing = GateSpecLoader.Load(WithPromotion(Spec("promoted", "-1")));
+
+        var first = GateRunner.Run(passing, Options("first"), new Silent());
+        var second = GateRunner.Run(passing, Options("second"), new Silent());
+
+        Assert.Equal(ExitCodes.Pass, first.ExitCode);
+        Assert.Empty(first.SinkFailures);
+        Assert.Equal(("1", null), (first.Report.Promotion!.Version, first.Report.Promotion.PreviousVersion));
+        Assert.Equal(("2", "1"), (second.Report.Promotion!.Version, second.Report.Promotion.PreviousVersion));
+        Assert.Contains("Registry: the candidate is units-model version 2, and alias 'champion' moved to it from version 1.", File.ReadAllText(second.ReportPath));
+        var versions = _server.Versions("units-model");
+        Assert.Equal(2, versions.Count);
+        Assert.StartsWith("runs:/", versions[1].Source);
+        Assert.EndsWith("/candidate", versions[1].Source);
+        Assert.True(File.Exists(Path.Combine(_server.Store.RunFolder(versions[1].RunId), "artifacts", "candidate", "model.safetensors")), "the version's source holds no candidate");
+
+        var failing = GateSpecLoader.Load(WithPromotion(Spec("refused", "0.5")));
+        var refused = GateRunner.Run(failing, Options("third"), new Silent());
+        Assert.Equal(ExitCodes.GateFailed, refused.ExitCode);
+        Assert.Null(refused.Report.Promotion!.Version);
+        Assert.Contains("units-model not promoted: the verdict is fail", File.ReadAllText(refused.ReportPath));
+        Assert.Equal(2, _server.Versions("units-model").Count);
+    }
+
     private async Task AssertTheGateIsRecordedOnce(GateRun run)
     {
         var store = _server.Store;

@@ -57,6 +57,23 @@ public sealed class GateSpecLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_Promote_ReadsTheModelAndAlias_AndRefusesAnAliasMlflowRefuses()
+    {
+        Assert.Null(GateSpecLoader.Load(_folder.Write("gate.yaml", Valid)).Promote);
+        var promoted = GateSpecLoader.Load(_folder.Write("gate.yaml", Valid + "\npromote:\n  model: units\n"));
+        Assert.Equal(new PromoteSpec("units", "champion"), promoted.Promote);
+
+        int line = Valid.Split('\n').Length + 3;   // the alias's own line
+        foreach (var alias in new[] { "latest", "v3", "has space" })
+        {
+            var error = Assert.Throws<BadInputException>(() => GateSpecLoader.Load(_folder.Write("gate.yaml", Valid + $"\npromote:\n  model: units\n  alias: {alias}\n")));
+            Assert.Contains($"gate.yaml:{line}: promote: alias '{alias}' is not one MLflow accepts", error.Problems.Single().ToString());
+        }
+        var missing = Assert.Throws<BadInputException>(() => GateSpecLoader.Load(_folder.Write("gate.yaml", Valid + "\npromote:\n  alias: champion\n")));
+        Assert.Contains("'model' is required", missing.Problems.Single().ToString());
+    }
+
+    [Fact]
     public void Load_LoraDeviceDtypeAndChat_AreRead()
     {
         var yaml = Valid.Replace("  data: data/a.jsonl\n  steps: 50", "  method: lora\n  lora:\n    r: 4\n    alpha: 8\n    dropout: 0.1\n    target_modules: [q_proj, v_proj]\n    merge: true\n  prompt_format: chat\n  sequence_length: 256\n  data: data/a.jsonl\n  steps: 50", StringComparison.Ordinal)
