@@ -19,6 +19,10 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
         [Description("Where the Markdown report goes. Default: report.md beside the gate result")]
         public string? Output { get; init; }
 
+        [CommandOption("--templates <DIR>")]
+        [Description("A folder of report templates, each replacing the default of its name (as a spec's templates: does)")]
+        public string? Templates { get; init; }
+
         public override ValidationResult Validate() =>
             Output is not null && Directory.Exists(Output) ? ValidationResult.Error($"--output {Output} is a folder; give the report's file name.") : base.Validate();
     }
@@ -32,7 +36,11 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
         var report = GateResultFile.Read(settings.GateResult);
         var output = Path.GetFullPath(settings.Output ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settings.GateResult))!, GateRunner.ReportFile));
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-        Gatekeeper.Pipeline.Sinks.ReportFilesSink.Write(report, output);
+        if (settings.Templates is { } own && !Directory.Exists(own))
+            throw new BadInputException("--templates", null, $"'{own}' is not a folder; give the folder that holds report.md.scriban and the others.");
+        var templates = new ReportTemplates(settings.Templates);
+        if (templates.Problems().ToList() is { Count: > 0 } problems) throw new BadInputException(problems);
+        Gatekeeper.Pipeline.Sinks.ReportFilesSink.Write(report, output, templates);
         _console.MarkupLine($"{Markup.Escape(report.Verdict.Headline)}. Report: [link]{Markup.Escape(output)}[/]");
         return ExitCodes.Pass;
     }

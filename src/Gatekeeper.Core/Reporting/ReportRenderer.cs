@@ -9,33 +9,73 @@ using Scriban.Runtime;
 namespace Gatekeeper.Reporting;
 
 /// <summary>
-/// Renders a <see cref="ReportModel"/> through the Scriban templates embedded in this assembly.
-/// Numbers are formatted here and every piece of user or model text is escaped before the
-/// template sees it, so templates only lay out.
+/// Renders a <see cref="ReportModel"/> through its Scriban templates (<see cref="ReportTemplates"/>:
+/// the defaults in <c>gates/templates/</c>, or a gate's own). Numbers are formatted here and every
+/// piece of user or model text is escaped before the template sees it, so templates only lay out.
+/// Templates run in Scriban's sandbox: they see only the report's data, cannot include files or
+/// reach the network, and are bounded in loops, recursion and output; a template that does not
+/// parse or run is bad input, named with its file and line.
 /// </summary>
 public static class ReportRenderer
 {
+    /// <summary>GitHub refuses a comment longer than this many characters.</summary>
+    public const int CommentLimit = 65_536;
+
     /// <summary>The hidden line that identifies a gate's report, e.g. to find its PR comment.</summary>
     public static string Marker(string gate) => $"<!-- gatekeeper:{MarkdownText.Escape(gate)} -->";
 
-    public static string RenderMarkdown(ReportModel report) => Render("report.md.scriban", ToView(report));
+    public static string RenderMarkdown(ReportModel report, ReportTemplates? templates = null) => Render(report, ReportKind.Report, templates);
 
-    private static string Render(string templateName, ScriptObject view)
+    /// <summary>
+    /// One rendering of the report. <paramref name="fullReport"/> says where the whole report is
+    /// (a CI run's page, an MLflow run) for renderings that point at it. A comment longer than
+    /// GitHub takes is cut at a line, with that pointer.
+    /// </summary>
+    public static string Render(ReportModel report, ReportKind kind, ReportTemplates? templates = null, string? fullReport = null)
     {
-        var template = Template.Parse(ReadTemplate(templateName), templateName);
-        if (template.HasErrors) throw new InvalidOperationException($"Template {templateName}: {string.Join("; ", template.Messages)}");
-        var context = new TemplateContext { StrictVariables = true, MemberRenamer = member => member.Name };
-        context.PushGlobal(view);
-        return template.Render(context).Trim() + "\n";
+        var view = ToView(report);
+        view["full_report"] = fullReport is null ? null : MarkdownText.Place(fullReport);
+        var rendered = Render((templates ?? ReportTemplates.Default).Read(kind), view);
+        return kind == ReportKind.Comment ? Truncated(rendered, CommentLimit, fullReport) : rendered;
     }
 
-    private static string ReadTemplate(string name)
+    /// <summary>The text cut at its last whole line that leaves room for a note saying where the rest is; unchanged when it fits.</summary>
+    public static string Truncated(string text, int limit, string? fullReport)
     {
-        var assembly = typeof(ReportRenderer).Assembly;
-        var resource = assembly.GetManifestResourceNames().Single(r => r.EndsWith("." + name, StringComparison.Ordinal));
-        using var stream = assembly.GetManifestResourceStream(resource)!;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
+        if (text.Length <= limit) return text;
+        var note = $"\n\n… cut to fit a comment; the whole report is {(fullReport is null ? "in the gate's report.md" : "at " + MarkdownText.Place(fullReport))}.\n";
+        int cut = text.LastIndexOf('\n', limit - note.Length - 1);
+        return text[..Math.Max(0, cut)] + note;
+    }
+
+    private static string Render((string Text, string Source) template, ScriptObject view)
+    {
+        var parsed = Template.Parse(template.Text, template.Source);
+        if (parsed.HasErrors)
+        {
+            var first = parsed.Messages.First();
+            throw new BadInputException(template.Source, first.Span.Start.Line + 1, $"the template does not parse: {first.Message}");
+        }
+        var context = new TemplateContext
+        {
+            StrictVariables = true,
+            MemberRenamer = member => member.Name,
+            // The sandbox: no template loader (include fails), bounded loops, recursion, output and regexes.
+            TemplateLoader = null,
+            LoopLimit = 10_000,
+            RecursiveLimit = 64,
+            LimitToString = 1_000_000,
+            RegexTimeOut = TimeSpan.FromSeconds(1),
+        };
+        context.PushGlobal(view);
+        try
+        {
+            return parsed.Render(context).Trim() + "\n";
+        }
+        catch (Scriban.Syntax.ScriptRuntimeException e)
+        {
+            throw new BadInputException(template.Source, e.Span.Start.Line + 1, $"the template failed: {e.OriginalMessage}");
+        }
     }
 
     private static ScriptObject ToView(ReportModel report)
@@ -89,6 +129,7 @@ public static class ReportRenderer
     private static ScriptObject Check(CheckResult c) => new()
     {
         ["icon"] = c.Outcome switch { CheckOutcome.Pass => "✅", CheckOutcome.Fail => "❌", CheckOutcome.NotApplicable => "➖", _ => "⚠️" },
+        ["outcome"] = c.Outcome switch { CheckOutcome.Pass => "pass", CheckOutcome.Fail => "fail", CheckOutcome.NotApplicable => "not_applicable", _ => "inconclusive" },
         ["name"] = MarkdownText.Escape(c.Name),
         ["n"] = c.Comparison.Clusters is { } clusters
             ? string.Create(CultureInfo.InvariantCulture, $"{c.Comparison.N} in {clusters} clusters")

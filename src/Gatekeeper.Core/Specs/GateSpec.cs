@@ -37,6 +37,9 @@ public sealed record GateSpec
     /// <summary>Seeds the bootstrap and anything else random in the comparison. Default 1.</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>A folder of the gate's own report templates, each replacing the default of its name; null: the defaults.</summary>
+    public string? Templates { get; init; }
+
     /// <summary>Registry promotion of a candidate that passes; null: none (the default).</summary>
     public PromoteSpec? Promote { get; init; }
 }

@@ -48,13 +48,16 @@ public static class GateSpecLoader
         int seed = gate.Integer("seed", 0) ?? 1;
         var compute = ReadCompute(gate);
         var promote = ReadPromote(gate);
+        var templates = gate.ExistingPath("templates", folder, required: false, directory: true);
+        // A template that cannot work should stop the gate before minutes of training, not after.
+        if (templates is not null) problems.AddRange(new Reporting.ReportTemplates(templates).Problems());
         gate.RejectUnknownKeys();
 
         if (problems.Count > 0) throw new BadInputException(problems);
         return new GateSpec
         {
             Name = name, Description = description, SourceFile = path, Base = basePath!, Candidate = candidate,
-            Train = train, TrainCommand = trainCommand, Battery = battery, Policy = policy, Seed = seed, History = history, Compute = compute, Promote = promote,
+            Train = train, TrainCommand = trainCommand, Battery = battery, Policy = policy, Seed = seed, History = history, Compute = compute, Promote = promote, Templates = templates,
         };
     }
 

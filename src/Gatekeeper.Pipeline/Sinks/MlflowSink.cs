@@ -147,7 +147,7 @@ public sealed class MlflowSink : IGateSink, IModelRegistry
         metrics.Add(new("gate/seconds", (result.Ended - result.Started).TotalSeconds, at));
         foreach (var stage in result.Stages) metrics.Add(new($"gate/stage/{StageName(stage.Stage)}/seconds", stage.Elapsed.TotalSeconds, at));
         if (result.PeakMemoryBytes is { } peak) metrics.Add(new("system/peak_memory_bytes", peak, at));
-        var markdown = ReportRenderer.RenderMarkdown(result.Report);
+        var markdown = ReportRenderer.RenderMarkdown(result.Report, new ReportTemplates(result.Spec.Templates));
         var tags = new Dictionary<string, string>
         {
             ["gatekeeper.verdict"] = verdict.Outcome.ToString().ToLowerInvariant(),

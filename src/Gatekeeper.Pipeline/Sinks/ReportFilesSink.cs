@@ -9,12 +9,12 @@ public sealed class ReportFilesSink : IGateSink
 
     public string Name => "report";
 
-    public void Publish(GateResult result) => Write(result.Report, Path.Combine(result.OutputDirectory, ReportFile));
+    public void Publish(GateResult result) => Write(result.Report, Path.Combine(result.OutputDirectory, ReportFile), new ReportTemplates(result.Spec.Templates));
 
     /// <summary><c>report.md</c> rendered from a decided gate's model (also the <c>report</c> command).</summary>
-    public static string Write(ReportModel report, string path)
+    public static string Write(ReportModel report, string path, ReportTemplates templates)
     {
-        AtomicFile.WriteAllText(path, ReportRenderer.RenderMarkdown(report));
+        AtomicFile.WriteAllText(path, ReportRenderer.RenderMarkdown(report, templates));
         return path;
     }
 }

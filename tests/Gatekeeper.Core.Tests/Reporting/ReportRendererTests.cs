@@ -51,11 +51,15 @@ public class ReportRendererTests
         };
     }
 
-    [Fact]
-    public void RenderMarkdown_MatchesTheGoldenFile()
+    /// <summary>Each rendering of the sample through the default templates, against its golden file.</summary>
+    [Theory]
+    [InlineData(ReportKind.Report, "report.md")]
+    [InlineData(ReportKind.Comment, "comment.md")]
+    [InlineData(ReportKind.Summary, "summary.md")]
+    public void EachRendering_MatchesItsGoldenFile(ReportKind kind, string file)
     {
-        var rendered = ReportRenderer.RenderMarkdown(Sample());
-        var golden = Path.Combine(Specs.GateSpecLoaderTests.RepositoryRoot(), "tests", "Gatekeeper.Core.Tests", "Reporting", "Golden", "report.md");
+        var rendered = ReportRenderer.Render(Sample(), kind, fullReport: "https://github.com/acme/models/actions/runs/99");
+        var golden = Path.Combine(Specs.GateSpecLoaderTests.RepositoryRoot(), "tests", "Gatekeeper.Core.Tests", "Reporting", "Golden", file);
         // Rewriting the golden file is a deliberate step that never passes the test: review the diff, then run again.
         if (Environment.GetEnvironmentVariable("GATEKEEPER_UPDATE_GOLDEN") == "1")
         {
@@ -63,6 +67,45 @@ public class ReportRendererTests
             Assert.Fail($"{golden} rewritten; review its diff and run the test again without GATEKEEPER_UPDATE_GOLDEN.");
         }
         Assert.Equal(File.ReadAllText(golden), rendered);
+    }
+
+    [Fact]
+    public void AGatesOwnTemplate_ReplacesTheDefaultOfItsName_AndTheOthersStay()
+    {
+        using var folder = new TempFolder();
+        folder.Write("comment.md.scriban", "{{ marker }}\nOur gate {{ gate }} says {{ outcome }} ({{ checks.size }} checks).");
+        var templates = new ReportTemplates(folder.Path);
+
+        Assert.Equal("<!-- gatekeeper:demo -->\nOur gate demo says FAIL (4 checks).\n", ReportRenderer.Render(Sample(), ReportKind.Comment, templates));
+        Assert.Equal(ReportRenderer.RenderMarkdown(Sample()), ReportRenderer.RenderMarkdown(Sample(), templates));
+    }
+
+    [Theory]
+    [InlineData("{{ include 'secrets.txt' }}", 1, "the template failed")]
+    [InlineData("ok\n{{ for i in 1..100000 }}{{ i }}{{ end }}", 2, "the template failed")]
+    [InlineData("line one\n{{ if }}", 2, "the template does not parse")]
+    [InlineData("{{ no_such_value }}", 1, "the template failed")]
+    public void ATemplateOutsideTheSandboxOrBroken_IsBadInputWithItsFileAndLine(string text, int line, string message)
+    {
+        using var folder = new TempFolder();
+        var file = folder.Write("report.md.scriban", text);
+        var error = Assert.Throws<BadInputException>(() => ReportRenderer.RenderMarkdown(Sample(), new ReportTemplates(folder.Path)));
+        Assert.StartsWith($"{file}:{line}: {message}", error.Problems.Single().ToString());
+    }
+
+    [Fact]
+    public void AComment_PastGitHubsLimit_IsCutAtALineWithAPointerToTheWholeReport()
+    {
+        using var folder = new TempFolder();
+        folder.Write("comment.md.scriban", "{{ marker }}\n{{ for i in 1..3000 }}| {{ i }} | a row of a long table of checks |\n{{ end }}");
+        var comment = ReportRenderer.Render(Sample(), ReportKind.Comment, new ReportTemplates(folder.Path), fullReport: "https://ci.example/run/7");
+
+        Assert.InRange(comment.Length, ReportRenderer.CommentLimit - 200, ReportRenderer.CommentLimit);
+        Assert.StartsWith("<!-- gatekeeper:demo -->", comment);
+        Assert.EndsWith("… cut to fit a comment; the whole report is at <https://ci.example/run/7>.\n", comment);
+        var rows = comment.Split('\n').Where(l => l.StartsWith('|')).ToList();
+        Assert.All(rows, r => Assert.EndsWith("|", r));   // no row is cut in the middle
+        Assert.Equal("short", ReportRenderer.Truncated("short", 100, null));
     }
 
     [Fact]
@@ -77,8 +120,10 @@ public class ReportRendererTests
     [Theory]
     [InlineData("a|b", "a\\|b")]
     [InlineData("<script>", "&lt;script&gt;")]
-    [InlineData("@team #12", "\\@team \\#12")]
+    [InlineData("@team #12", "@&#8203;team #&#8203;12")]
+    [InlineData("see https://evil.example/x", "see https:&#8203;//evil.example/x")]
+    [InlineData("```js", "\\`\\`\\`js")]
     [InlineData("line\nbreak", "line break")]
-    [InlineData("[link](http://x)", "\\[link\\](http://x)")]
+    [InlineData("[link](http://x)", "\\[link\\](http:&#8203;//x)")]
     public void Escape_NeutralisesMarkdown(string text, string escaped) => Assert.Equal(escaped, MarkdownText.Escape(text));
 }

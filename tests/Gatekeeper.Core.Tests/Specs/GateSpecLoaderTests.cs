@@ -74,6 +74,20 @@ public sealed class GateSpecLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_Templates_AreCheckedBeforeAnyWork()
+    {
+        _folder.Write("own/comment.md.scriban", "{{ gate }}");
+        Assert.Equal(System.IO.Path.Combine(_folder.Path, "own"), GateSpecLoader.Load(_folder.Write("gate.yaml", Valid + "\ntemplates: own\n")).Templates);
+
+        _folder.Write("own/report.md.scriban", "fine\n{{ for }}");
+        _folder.Write("own/reprot.md.scriban", "{{ gate }}");
+        var error = Assert.Throws<BadInputException>(() => GateSpecLoader.Load(_folder.Write("gate.yaml", Valid + "\ntemplates: own\n")));
+        Assert.Equal(2, error.Problems.Count);
+        Assert.Contains(error.Problems, p => p.ToString().Contains("report.md.scriban:2: the template does not parse", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.ToString().Contains("reprot.md.scriban: no report is rendered from a template of this name", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Load_LoraDeviceDtypeAndChat_AreRead()
     {
         var yaml = Valid.Replace("  data: data/a.jsonl\n  steps: 50", "  method: lora\n  lora:\n    r: 4\n    alpha: 8\n    dropout: 0.1\n    target_modules: [q_proj, v_proj]\n    merge: true\n  prompt_format: chat\n  sequence_length: 256\n  data: data/a.jsonl\n  steps: 50", StringComparison.Ordinal)
