@@ -40,6 +40,8 @@ public static class GatekeeperApp
                 .WithExample("decide", "gates/default.yaml", "--base", "out/default/eval-base", "--candidate", "out/default/eval-candidate", "--candidate-model", "out/default/candidate");
             config.AddCommand<ReportCommand>("report").WithDescription("Render the report of a decided gate from its gate-result.json.")
                 .WithExample("report", "out/default/gate-result.json");
+            config.AddCommand<CommentCommand>("comment").WithDescription("Publish a decided gate to GitHub from its gate-result.json: the sticky PR comment, the check, the job summary; --dry-run writes what would be posted.")
+                .WithExample("comment", "out/default/gate-result.json", "--dry-run");
             config.AddCommand<SyncCommand>("sync").WithDescription("Send the MLflow records gates kept while their tracking server was unreachable; sending twice makes nothing twice.")
                 .WithExample("sync");
             config.AddCommand<HistoryCommand>("history").WithDescription("Show a gate's last runs from its MLflow records: each verdict and each check's change; --json for the report's plots.")

@@ -13,6 +13,9 @@ public sealed record GateRunOptions
     /// <summary>Where MLflow records go: a file store (default <c>mlruns</c>) or a tracking server.</summary>
     public Integrations.MLflow.MlflowTrackingUri Tracking { get; init; } = Integrations.MLflow.MlflowTrackingUri.FileStore(DefaultMlflowDirectory);
 
+    /// <summary>The GitHub Actions job to comment, check and summarise in; null outside Actions.</summary>
+    public Sinks.GitHubSettings? GitHub { get; init; }
+
     /// <summary>How calls to a tracking server are retried and bounded.</summary>
     public Integrations.MLflow.Rest.MlflowResilience.Options MlflowRetries { get; init; } = new();
 

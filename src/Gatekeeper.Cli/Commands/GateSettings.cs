@@ -40,6 +40,15 @@ public class GateSettings : CacheSettings
     [DefaultValue(GateRunOptions.DefaultSpoolDirectory)]
     public string Spool { get; init; } = GateRunOptions.DefaultSpoolDirectory;
 
+    [CommandOption("--github")]
+    [Description("In GitHub Actions: keep one comment on the pull request, a check on its head commit and the job summary (GITHUB_TOKEN; a failure is reported and never changes the exit code)")]
+    public bool GitHub { get; init; }
+
+    /// <summary>The Actions job to publish to; --github outside Actions is bad input.</summary>
+    private static Gatekeeper.Pipeline.Sinks.GitHubSettings GitHubJob() =>
+        Gatekeeper.Pipeline.Sinks.GitHubSettings.FromEnvironment(Environment.GetEnvironmentVariable)
+        ?? throw new BadInputException("--github", null, "this is not a GitHub Actions job (GITHUB_ACTIONS and GITHUB_REPOSITORY are unset); leave --github out here, or use 'gatekeeper comment --dry-run' to see what would be posted.");
+
     [CommandOption("--tag <KEY=VALUE>")]
     [Description("Tag for the MLflow run (repeatable), e.g. --tag pr=42 --tag trigger=nightly")]
     public string[] Tags { get; init; } = [];
@@ -49,6 +58,7 @@ public class GateSettings : CacheSettings
         {
             Tracking = Gatekeeper.Integrations.MLflow.MlflowTrackingUri.Resolve(Environment.GetEnvironmentVariable, Mlruns),
             SpoolDirectory = Path.GetFullPath(Spool),
+            GitHub = GitHub ? GitHubJob() : null,
         };
 
     /// <summary>The tags of the CI job the gate runs in (commit, branch, PR, trigger), under the ones given with --tag.</summary>

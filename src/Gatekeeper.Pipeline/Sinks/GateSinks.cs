@@ -20,9 +20,13 @@ public sealed class GateSinks
         _observer = observer;
     }
 
-    /// <summary>Every sink a gate publishes to: its report files and its MLflow records.</summary>
-    public static GateSinks For(GateRunOptions options, IGateObserver observer) =>
-        new([new ReportFilesSink(), new MlflowSink(options.Tracking, options.MlflowRetries, options.SpoolDirectory, observer.Stage)], observer);
+    /// <summary>Every sink a gate publishes to: its report files, its MLflow records, and in GitHub Actions the pull request, the check and the job summary.</summary>
+    public static GateSinks For(GateRunOptions options, IGateObserver observer) => new(
+    [
+        new ReportFilesSink(),
+        new MlflowSink(options.Tracking, options.MlflowRetries, options.SpoolDirectory, observer.Stage),
+        .. options.GitHub is { } github ? [new GitHubSink(github)] : Array.Empty<IGateSink>(),
+    ], observer);
 
     public IReadOnlyList<SinkFailure> Failures => _failures;
 

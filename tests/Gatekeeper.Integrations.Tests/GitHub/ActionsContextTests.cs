@@ -40,4 +40,26 @@ public sealed class ActionsContextTests
 
         Assert.Null(ActionsContext.From(Environment(new() { ["GITHUB_REPOSITORY"] = "acme/models" })));
     }
+
+    [Fact]
+    public void TheEventPayload_GivesThePullRequestsHeadCommit_AndADispatchItsInput_AndEnterpriseItsApi()
+    {
+        var variables = new Dictionary<string, string>
+        {
+            ["GITHUB_ACTIONS"] = "true", ["GITHUB_REPOSITORY"] = "acme/models", ["GITHUB_SHA"] = "merge0001", ["GITHUB_EVENT_NAME"] = "pull_request",
+            ["GITHUB_EVENT_PATH"] = "/event.json", ["GITHUB_API_URL"] = "https://ghe.acme.example/api/v3",
+        };
+        var pr = ActionsContext.From(Environment(variables), _ => """{"pull_request":{"number":42,"head":{"sha":"head0002"}}}""")!;
+        Assert.Equal((42, "head0002", "merge0001", "https://ghe.acme.example/api/v3"), (pr.PullRequest!.Value, pr.HeadSha, pr.Commit, pr.ApiUrl));
+
+        variables["GITHUB_EVENT_NAME"] = "workflow_dispatch";
+        var dispatched = ActionsContext.From(Environment(variables), _ => """{"inputs":{"pull_request":"17"}}""")!;
+        Assert.Equal((17, "merge0001"), (dispatched.PullRequest!.Value, dispatched.HeadSha));
+
+        variables["GITHUB_EVENT_NAME"] = "schedule";
+        Assert.Null(ActionsContext.From(Environment(variables), _ => """{"schedule":"0 3 * * *"}""")!.PullRequest);
+
+        var broken = Assert.Throws<BadInputException>(() => ActionsContext.From(Environment(variables), _ => "{not json"));
+        Assert.Contains("/event.json: the GitHub event payload (GITHUB_EVENT_PATH) does not read", broken.Problems[0].ToString());
+    }
 }
