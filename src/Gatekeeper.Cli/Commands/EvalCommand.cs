@@ -20,8 +20,8 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
         public string Spec { get; init; } = "";
 
         [CommandOption("--model <DIR>")]
-        [Description("Checkpoint folder to evaluate (the base, or a candidate)")]
-        public string Model { get; init; } = "";
+        [Description("Checkpoint folder (or PEFT adapter) to evaluate. Default: the spec's base")]
+        public string? Model { get; init; }
 
         [CommandOption("--shard <K/N>")]
         [Description("Evaluate only the k-th of n deterministic slices, e.g. 2/4. Default: the whole battery (answered from the cache where it can)")]
@@ -33,7 +33,6 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
 
         public override ValidationResult Validate()
         {
-            if (Model.Length == 0) return ValidationResult.Error("--model: give the checkpoint folder to evaluate.");
             if (Shard is not null && Battery.Shard.Parse(Shard, out var problem) is null) return ValidationResult.Error($"--shard: {problem}");
             return FolderError(("--output", Output)) ?? base.Validate();
         }
@@ -53,7 +52,7 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
         var observer = new ConsoleGateObserver(_console);
         var battery = EvaluationStage.SingleModelTasks(spec);
         var target = ComputeTarget.From(spec.Compute);
-        using var checkpoint = Load(spec, settings.Model, target, observer);
+        using var checkpoint = Load(spec, settings.Model ?? spec.Base, target, observer);
         var evaluation = EvaluationStage.Evaluate("model", checkpoint, battery, shard, new EvaluationCache(options.CacheDirectory, options.CodeVersion),
             options.InferenceBudget, observer, cancellation);
         evaluation.Write(output);
