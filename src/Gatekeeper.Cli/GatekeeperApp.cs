@@ -27,6 +27,7 @@ public static class GatekeeperApp
             // "1.0.0+<commit>": the version and the commit it was built from.
             config.SetApplicationVersion(BuildInfo.Version);
             config.Settings.Console = console;
+            config.Settings.MaximumIndirectExamples = 100;   // --help shows every command's example
             config.PropagateExceptions();
             config.AddCommand<RunCommand>("run").WithDescription("Run a gate end to end: train or take a candidate, evaluate, decide, report, record.")
                 .WithExample("run", "gates/default.yaml");

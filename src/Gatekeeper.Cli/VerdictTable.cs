@@ -11,7 +11,7 @@ internal static class VerdictTable
     public static void Write(IAnsiConsole console, Pipeline.GateRun run, Integrations.MLflow.MlflowTrackingUri tracking)
     {
         Write(console, run.Verdict);
-        console.MarkupLine($"Report: [link]{Markup.Escape(run.ReportPath)}[/]");
+        console.MarkupLine($"Report: [link]{Markup.Escape(run.ReportPath)}[/] and [link]{Markup.Escape(Pipeline.Sinks.ReportFilesSink.HtmlPath(run.ReportPath))}[/]");
         if (run.Records is { } records)
             console.MarkupLine($"MLflow: {Markup.Escape(records)}" + (tracking.Kind == Integrations.MLflow.MlflowStoreKind.FileStore
                 ? $" (open with: mlflow ui --backend-store-uri {Markup.Escape(tracking.Location)})" : ""));

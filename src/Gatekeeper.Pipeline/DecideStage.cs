@@ -75,7 +75,7 @@ public static class DecideStage
             Candidate = new ModelInfo("candidate", inputs.Candidate.Manifest.ModelSha256, inputs.Candidate.Manifest.ModelMethod),
             Training = inputs.Training is { } record && spec.Train is { } train
                 ? new TrainingInfo(train.Method, train.Steps, train.LearningRate, train.BatchSize, train.Replay?.Fraction, record.Result.FinalLoss, record.Result.Elapsed)
-                    { TrainableParameters = record.Result.TrainableParameters }
+                    { TrainableParameters = record.Result.TrainableParameters, LossCurve = [.. record.Result.LossByStep.Select(p => new StepLoss(p.Step, p.Loss))] }
                 : null,
             Examples = Examples(verdict, baseResult, candidateResult),
             MlflowRun = inputs.MlflowRun,

@@ -41,7 +41,7 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
         var templates = new ReportTemplates(settings.Templates);
         if (templates.Problems().ToList() is { Count: > 0 } problems) throw new BadInputException(problems);
         Gatekeeper.Pipeline.Sinks.ReportFilesSink.Write(report, output, templates);
-        _console.MarkupLine($"{Markup.Escape(report.Verdict.Headline)}. Report: [link]{Markup.Escape(output)}[/]");
+        _console.MarkupLine($"{Markup.Escape(report.Verdict.Headline)}. Report: [link]{Markup.Escape(output)}[/] and [link]{Markup.Escape(Gatekeeper.Pipeline.Sinks.ReportFilesSink.HtmlPath(output))}[/]");
         return ExitCodes.Pass;
     }
 }

@@ -38,7 +38,13 @@ public sealed record TrainingInfo(string Method, int Steps, double LearningRate,
 {
     /// <summary>Parameters the optimizer updated; null when unknown.</summary>
     public long? TrainableParameters { get; init; }
+
+    /// <summary>The mean loss of each reporting window, by the step that closed it; empty when unknown.</summary>
+    public IReadOnlyList<StepLoss> LossCurve { get; init; } = [];
 }
+
+/// <summary>One point of a loss curve.</summary>
+public sealed record StepLoss(int Step, double Loss);
 
 /// <summary>One item that regressed, for a human to look at.</summary>
 public sealed record RegressionExample(string Check, string Prompt, string Expected, string BaseOutput, string CandidateOutput);

@@ -18,6 +18,9 @@ namespace Gatekeeper.Reporting;
 /// </summary>
 public static class ReportRenderer
 {
+    /// <summary>Makes untrusted text safe for one output: markdown (<see cref="MarkdownText.Escape"/>) or HTML (<see cref="HtmlText.Escape"/>).</summary>
+    private delegate string Escaper(string? text, int maxLength = 200);
+
     /// <summary>GitHub refuses a comment longer than this many characters.</summary>
     public const int CommentLimit = 65_536;
 
@@ -26,6 +29,8 @@ public static class ReportRenderer
 
     public static string RenderMarkdown(ReportModel report, ReportTemplates? templates = null) => Render(report, ReportKind.Report, templates);
 
+    public static string RenderHtml(ReportModel report, ReportTemplates? templates = null) => Render(report, ReportKind.Html, templates);
+
     /// <summary>
     /// One rendering of the report. <paramref name="fullReport"/> says where the whole report is
     /// (a CI run's page, an MLflow run) for renderings that point at it. A comment longer than
@@ -33,8 +38,15 @@ public static class ReportRenderer
     /// </summary>
     public static string Render(ReportModel report, ReportKind kind, ReportTemplates? templates = null, string? fullReport = null)
     {
-        var view = ToView(report);
-        view["full_report"] = fullReport is null ? null : MarkdownText.Place(fullReport);
+        var html = kind == ReportKind.Html;
+        var view = ToView(report, html ? HtmlText.Escape : MarkdownText.Escape);
+        view["full_report"] = fullReport is null ? null : html ? HtmlText.Escape(fullReport, 500) : MarkdownText.Place(fullReport);
+        if (html)
+        {
+            // Built here, escaped inside: the template places them as they are.
+            var plots = new List<Plot?> { SvgPlots.Forest(report.Verdict), SvgPlots.LearningAgainstForgetting(report.Verdict), report.Training is { } t ? SvgPlots.LossCurve(t.LossCurve) : null };
+            view["plots"] = plots.OfType<Plot>().Select(p => new ScriptObject { ["id"] = p.Id, ["title"] = HtmlText.Escape(p.Title), ["svg"] = p.Svg, ["alt"] = p.TextAlternative }).ToList();
+        }
         var rendered = Render((templates ?? ReportTemplates.Default).Read(kind), view);
         return kind == ReportKind.Comment ? Truncated(rendered, CommentLimit, fullReport) : rendered;
     }
@@ -78,39 +90,40 @@ public static class ReportRenderer
         }
     }
 
-    private static ScriptObject ToView(ReportModel report)
+    private static ScriptObject ToView(ReportModel report, Escaper esc)
     {
         var v = report.Verdict;
         string level = (v.Confidence * 100).ToString("0.#", CultureInfo.InvariantCulture);
         var view = new ScriptObject
         {
             ["marker"] = Marker(report.GateName),
-            ["gate"] = MarkdownText.Escape(report.GateName),
-            ["description"] = MarkdownText.Escape(report.Description, 500),
+            ["gate"] = esc(report.GateName),
+            ["description"] = esc(report.Description, 500),
             ["outcome"] = v.Outcome.ToString().ToUpperInvariant(),
             ["icon"] = Icon(v.Outcome),
-            ["headline"] = MarkdownText.Escape(v.Headline),
+            ["mark"] = v.Outcome switch { GateOutcome.Pass => "✓", GateOutcome.Fail => "✗", _ => "?" },
+            ["headline"] = esc(v.Headline),
             ["level"] = level,
-            ["base"] = Model(report.Base),
-            ["candidate"] = Model(report.Candidate),
-            ["checks"] = v.Checks.Select(Check).ToList(),
+            ["base"] = Model(report.Base, esc),
+            ["candidate"] = Model(report.Candidate, esc),
+            ["checks"] = v.Checks.Select(c => Check(c, esc)).ToList(),
             // Reasons lead with what decides the build: failures, then what could not be decided.
-            ["reasons"] = v.Checks.OrderBy(c => ReadingOrder(c.Outcome)).Select(Check).ToList(),
+            ["reasons"] = v.Checks.OrderBy(c => ReadingOrder(c.Outcome)).Select(c => Check(c, esc)).ToList(),
             ["average_general_drop"] = Score(v.Forgetting.AverageGeneralDrop),
             ["relative_drops"] = v.Forgetting.RelativeDropByCategory.OrderBy(r => r.Key)
                 .Select(r => new ScriptObject { ["category"] = GateDecider.Category(r.Key), ["value"] = Percent(r.Value) }).ToList(),
-            ["backward_transfer"] = v.Forgetting.BackwardTransfer is { } b ? BackwardTransfer(b) : null,
-            ["warnings"] = v.Warnings.Select(w => MarkdownText.Escape(w, 500)).ToList(),
+            ["backward_transfer"] = v.Forgetting.BackwardTransfer is { } b ? BackwardTransfer(b, esc) : null,
+            ["warnings"] = v.Warnings.Select(w => esc(w, 500)).ToList(),
             ["examples"] = report.Examples.Select(e => new ScriptObject
             {
-                ["check"] = MarkdownText.Escape(e.Check), ["prompt"] = MarkdownText.Escape(e.Prompt, 120),
-                ["expected"] = MarkdownText.Escape(e.Expected, 60), ["base"] = MarkdownText.Escape(e.BaseOutput, 60),
-                ["candidate"] = MarkdownText.Escape(e.CandidateOutput, 60),
+                ["check"] = esc(e.Check), ["prompt"] = esc(e.Prompt, 120),
+                ["expected"] = esc(e.Expected, 60), ["base"] = esc(e.BaseOutput, 60),
+                ["candidate"] = esc(e.CandidateOutput, 60),
             }).ToList(),
-            ["training"] = report.Training is { } t ? Training(t) : null,
-            ["mlflow_run"] = report.MlflowRun is { } run ? MarkdownText.Escape(run, 500) : null,
+            ["training"] = report.Training is { } t ? Training(t, esc) : null,
+            ["mlflow_run"] = report.MlflowRun is { } run ? esc(run, 500) : null,
             ["elapsed"] = report.Elapsed is { } e ? Duration(e) : null,
-            ["promotion"] = report.Promotion is { } p ? MarkdownText.Escape(Promotion(p), 500) : null,
+            ["promotion"] = report.Promotion is { } p ? esc(Promotion(p), 500) : null,
         };
         return view;
     }
@@ -120,17 +133,19 @@ public static class ReportRenderer
         : $"the candidate is {p.Model} version {p.Version}, and alias '{p.Alias}' " +
           (p.PreviousVersion is { } previous ? $"moved to it from version {previous}" : "now points at it (it pointed at no version before)");
 
-    private static ScriptObject Model(ModelInfo model) => new()
+    private static ScriptObject Model(ModelInfo model, Escaper esc) => new()
     {
         ["hash"] = model.ContentSha256.Length >= 12 ? model.ContentSha256[..12] : model.ContentSha256,
-        ["method"] = MarkdownText.Escape(model.Method),
+        ["method"] = esc(model.Method),
     };
 
-    private static ScriptObject Check(CheckResult c) => new()
+    private static ScriptObject Check(CheckResult c, Escaper esc) => new()
     {
         ["icon"] = c.Outcome switch { CheckOutcome.Pass => "✅", CheckOutcome.Fail => "❌", CheckOutcome.NotApplicable => "➖", _ => "⚠️" },
         ["outcome"] = c.Outcome switch { CheckOutcome.Pass => "pass", CheckOutcome.Fail => "fail", CheckOutcome.NotApplicable => "not_applicable", _ => "inconclusive" },
-        ["name"] = MarkdownText.Escape(c.Name),
+        // A mark every font has, for pages that cannot count on an emoji font (report.html).
+        ["mark"] = c.Outcome switch { CheckOutcome.Pass => "✓", CheckOutcome.Fail => "✗", CheckOutcome.NotApplicable => "–", _ => "?" },
+        ["name"] = esc(c.Name),
         ["n"] = c.Comparison.Clusters is { } clusters
             ? string.Create(CultureInfo.InvariantCulture, $"{c.Comparison.N} in {clusters} clusters")
             : c.Comparison.N.ToString(CultureInfo.InvariantCulture),
@@ -143,7 +158,7 @@ public static class ReportRenderer
             : $"{Signed(c.Comparison.Interval.Lower)} to {Signed(c.Comparison.Interval.Upper)}",
         ["p"] = c.Outcome == CheckOutcome.NotApplicable ? "–" : c.AdjustedPValue < 0.001 ? "<0.001" : c.AdjustedPValue.ToString("0.000", CultureInfo.InvariantCulture),
         ["rule"] = Rule(c.Rule),
-        ["reason"] = MarkdownText.Escape(c.Reason, 500),
+        ["reason"] = esc(c.Reason, 500),
     };
 
     private static string Rule(CheckRule rule) => rule.Kind switch
@@ -155,16 +170,16 @@ public static class ReportRenderer
         _ => $"rise ≤ {Reasons.F(rule.Limit)}",
     };
 
-    private static string Training(TrainingInfo t)
+    private static string Training(TrainingInfo t, Escaper esc)
     {
         string replay = t.ReplayFraction is { } f ? $", {Percent(f)} replay" : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{MarkdownText.Escape(t.Method)} fine-tuning{replay}: {t.Steps} steps of {t.BatchSize} rows at learning rate {t.LearningRate:G3}; final loss {t.FinalLoss:0.000}; {Duration(t.Elapsed)}.");
+            $"{esc(t.Method)} fine-tuning{replay}: {t.Steps} steps of {t.BatchSize} rows at learning rate {t.LearningRate:G3}; final loss {t.FinalLoss:0.000}; {Duration(t.Elapsed)}.");
     }
 
-    private static string BackwardTransfer(BackwardTransfer transfer)
+    private static string BackwardTransfer(BackwardTransfer transfer, Escaper esc)
     {
-        var steps = transfer.Steps.Select(s => $"{MarkdownText.Escape(s.Task)} {Score(s.WhenLearned)} → {Score(s.Now)}");
+        var steps = transfer.Steps.Select(s => $"{esc(s.Task)} {Score(s.WhenLearned)} → {Score(s.Now)}");
         return $"{Signed(transfer.Value)} over {transfer.Steps.Count} earlier fine-tune{(transfer.Steps.Count == 1 ? "" : "s")} ({string.Join("; ", steps)})";
     }
 

@@ -11,6 +11,9 @@ public enum ReportKind
 
     /// <summary>The CI job's summary page (<c>GITHUB_STEP_SUMMARY</c>).</summary>
     Summary,
+
+    /// <summary><c>report.html</c>: the whole report as one self-contained page with its plots.</summary>
+    Html,
 }
 
 /// <summary>
@@ -32,6 +35,7 @@ public sealed class ReportTemplates
     {
         ReportKind.Comment => "comment.md.scriban",
         ReportKind.Summary => "summary.md.scriban",
+        ReportKind.Html => "report.html.scriban",
         _ => "report.md.scriban",
     };
 

@@ -56,6 +56,7 @@ public class ReportRendererTests
     [InlineData(ReportKind.Report, "report.md")]
     [InlineData(ReportKind.Comment, "comment.md")]
     [InlineData(ReportKind.Summary, "summary.md")]
+    [InlineData(ReportKind.Html, "report.html")]
     public void EachRendering_MatchesItsGoldenFile(ReportKind kind, string file)
     {
         var rendered = ReportRenderer.Render(Sample(), kind, fullReport: "https://github.com/acme/models/actions/runs/99");
