@@ -68,7 +68,7 @@ public static class GateRunner
             {
                 Models = (baseCheckpoint, candidate), Training = training, MlflowRun = sinks.Where, InferenceBudget = options.InferenceBudget,
             };
-            return Decided(spec, inputs, cache, output, sinks, follow, stages, started, cancellation);
+            return Decided(spec, inputs, cache, output, options, sinks, follow, stages, started, cancellation);
         });
     }
 
@@ -112,7 +112,7 @@ public static class GateRunner
                     MlflowRun = sinks.Where,
                 };
                 var cache = new EvaluationCache(options.CacheDirectory, options.CodeVersion);
-                return Decided(spec, inputs, cache, output, sinks, follow, stages, started, cancellation);
+                return Decided(spec, inputs, cache, output, options, sinks, follow, stages, started, cancellation);
             }
             finally
             {
@@ -153,11 +153,12 @@ public static class GateRunner
     }
 
     /// <summary>The decide stage, what it writes, and the gate result handed to every sink.</summary>
-    private static GateRun Decided(GateSpec spec, DecideInputs inputs, EvaluationCache cache, string output, GateSinks sinks, IGateObserver observer,
-        List<StageRecord> stages, DateTimeOffset started, CancellationToken cancellation)
+    private static GateRun Decided(GateSpec spec, DecideInputs inputs, EvaluationCache cache, string output, GateRunOptions options, GateSinks sinks,
+        IGateObserver observer, List<StageRecord> stages, DateTimeOffset started, CancellationToken cancellation)
     {
         var decideStarted = DateTimeOffset.UtcNow;
         var decided = DecideStage.Decide(spec, inputs, cache, observer, cancellation);
+        decided = decided with { Report = decided.Report with { History = HistoryStage.Read(spec, options, observer) } };
         if (spec.Promote is { } promote)
             decided = decided with { Report = decided.Report with { Promotion = PromoteStage.Run(promote, decided.Verdict, sinks.Registry, observer) } };
         var ended = DateTimeOffset.UtcNow;

@@ -20,6 +20,9 @@ public sealed record ReportModel
 
     public TimeSpan? Elapsed { get; init; }
 
+    /// <summary>The gate's earlier runs, oldest first, as its MLflow records had them when this report was made; null when they could not be read.</summary>
+    public GateHistory? History { get; init; }
+
     /// <summary>What registry promotion did, when the spec asks for it.</summary>
     public PromotionInfo? Promotion { get; init; }
 }

@@ -44,7 +44,11 @@ public static class ReportRenderer
         if (html)
         {
             // Built here, escaped inside: the template places them as they are.
-            var plots = new List<Plot?> { SvgPlots.Forest(report.Verdict), SvgPlots.LearningAgainstForgetting(report.Verdict), report.Training is { } t ? SvgPlots.LossCurve(t.LossCurve) : null };
+            var plots = new List<Plot?>
+            {
+                SvgPlots.Forest(report.Verdict), SvgPlots.LearningAgainstForgetting(report.Verdict), report.Training is { } t ? SvgPlots.LossCurve(t.LossCurve) : null,
+                report.History is { Runs.Count: > 0 } history ? SvgPlots.Trends(history, report.Verdict) : null,
+            };
             view["plots"] = plots.OfType<Plot>().Select(p => new ScriptObject { ["id"] = p.Id, ["title"] = HtmlText.Escape(p.Title), ["svg"] = p.Svg, ["alt"] = p.TextAlternative }).ToList();
         }
         var rendered = Render((templates ?? ReportTemplates.Default).Read(kind), view);

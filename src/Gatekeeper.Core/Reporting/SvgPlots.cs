@@ -95,6 +95,44 @@ public static class SvgPlots
             $"The loss went from {points[0].Loss:0.000} at step {points[0].Step} to {points[^1].Loss:0.000} at step {points[^1].Step}, lowest {points.Min(p => p.Loss):0.000}.")));
     }
 
+    /// <summary>Each check's change over the gate's earlier runs and this one (the last point), against its margin.</summary>
+    public static Plot? Trends(GateHistory history, Verdict verdict)
+    {
+        var rows = verdict.Checks.Where(c => !c.Rule.OnLevel && double.IsFinite(c.Comparison.Difference)).Select(c =>
+        {
+            var key = CheckKey(c);
+            var earlier = history.Trend(key).Select(t => t.Check.Change).OfType<double>().Where(double.IsFinite).ToList();
+            return (Check: c, Changes: (IReadOnlyList<double>)[.. earlier, c.Comparison.Difference]);
+        }).Where(r => r.Changes.Count > 1).ToList();
+        if (rows.Count == 0) return null;
+        int height = Top + Bottom + Row * rows.Count;
+        var svg = Open("trend", height, "Each check's change over the gate's runs",
+            "For each check, its change from base to candidate in the gate's earlier runs, oldest first, and in this run (the last, larger point); the dashed line is its margin.");
+        int runs = rows.Max(r => r.Changes.Count);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var (check, changes) = rows[i];
+            double top = Top + Row * i + 4, bottom = top + Row - 8;
+            var values = changes.Append(check.Rule.Limit).ToList();
+            double low = values.Min(), high = values.Max(), span = Math.Max(high - low, 1e-9);
+            double X(int k) => Left + k * (Width - Left - Right) / (double)Math.Max(1, runs - 1);
+            double Y(double v) => bottom - (v - low) / span * (bottom - top);
+            svg.Append(Text(8, (top + bottom) / 2 + 4, check.Name, anchor: "start"));
+            svg.Append(Line(Left, Y(check.Rule.Limit), Width - Right, Y(check.Rule.Limit), "#333", dashed: true));
+            int offset = runs - changes.Count;
+            svg.Append(string.Create(CultureInfo.InvariantCulture, $"<polyline fill=\"none\" stroke=\"#0969da\" stroke-width=\"2\" points=\"{string.Join(' ', changes.Select((v, k) => $"{X(k + offset):0.#},{Y(v):0.#}"))}\"/>"));
+            svg.Append(string.Create(CultureInfo.InvariantCulture, $"<circle cx=\"{X(runs - 1):0.#}\" cy=\"{Y(changes[^1]):0.#}\" r=\"5\" fill=\"{Colour(check.Outcome)}\"/>"));
+        }
+        svg.Append(Text((Left + Width - Right) / 2.0, height - 8, $"the gate's last {runs} runs, oldest first; this run last"));
+        svg.Append("</svg>");
+        var words = rows.Select(r => $"{r.Check.Name}: {string.Join(", ", r.Changes.Select(v => v.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture)))}");
+        return new Plot("trend", "Changes over the gate's runs", svg.ToString(), HtmlText.Escape(string.Join("; ", words) + " (this run last).", 5000));
+    }
+
+    /// <summary>A check's key in the gate's records ("general/facts", "safety/refusal/harmful_refused"), as history has it.</summary>
+    public static string CheckKey(CheckResult check) =>
+        !check.Metric.Qualifies ? $"{GateDecider.Category(check.Category)}/{check.Task}" : $"{GateDecider.Category(check.Category)}/{check.Task}/{check.Metric.Name.Replace(' ', '_')}";
+
     private static StringBuilder Open(string id, int height, string title, string description, int width = Width) => new StringBuilder()
         .Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\">")
         .Append(CultureInfo.InvariantCulture, $"<title id=\"{id}-title\">{HtmlText.Escape(title)}</title><desc id=\"{id}-desc\">{HtmlText.Escape(description, 1000)}</desc>");

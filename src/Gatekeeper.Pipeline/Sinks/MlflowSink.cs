@@ -276,8 +276,7 @@ public sealed class MlflowSink : IGateSink, IModelRegistry
     }
 
     /// <summary>A check's key in records: "general/facts", "safety/refusal/harmful_refused".</summary>
-    public static string MetricKey(CheckResult check) =>
-        !check.Metric.Qualifies ? $"{GateDecider.Category(check.Category)}/{check.Task}" : $"{GateDecider.Category(check.Category)}/{check.Task}/{check.Metric.Name.Replace(' ', '_')}";
+    public static string MetricKey(CheckResult check) => SvgPlots.CheckKey(check);
 
     public static string OutcomeName(CheckOutcome outcome) => outcome switch
     {

@@ -23,6 +23,8 @@ public sealed class HtmlReportBrowserTests
         var model = ReportRendererTests.Sample() with
         {
             Training = ReportRendererTests.Sample().Training! with { LossCurve = [.. Enumerable.Range(1, 20).Select(s => new StepLoss(s * 10, 3.0 / s))] },
+            History = new GateHistory("demo", "mlruns", [.. Enumerable.Range(1, 4).Select(i => new HistoryRun($"run{i}", DateTimeOffset.UnixEpoch.AddDays(i), "pass", null, null, "schedule",
+                new Dictionary<string, HistoryCheck> { ["general/facts"] = new("pass", -0.01 * i, -0.05, 0.03, 0.9) }))]),
         };
         var page = folder.Write("report.html", ReportRenderer.RenderHtml(model));
 
@@ -43,14 +45,15 @@ public sealed class HtmlReportBrowserTests
         Assert.Empty(problems);
         Assert.Equal("Gatekeeper: demo — FAIL", await tab.TitleAsync());
         var figures = await tab.Locator("figure svg").AllAsync();
-        Assert.Equal(3, figures.Count);   // the forest plot, learning against forgetting, the loss curve
+        Assert.Equal(4, figures.Count);   // the forest plot, learning against forgetting, the loss curve, the trends
         foreach (var figure in figures)
         {
             var box = await figure.BoundingBoxAsync();
-            Assert.True(box is { Width: > 100, Height: > 100 }, $"a plot laid out at {box?.Width}x{box?.Height}");
+            Assert.True(box is { Width: > 100, Height: > 50 }, $"a plot laid out at {box?.Width}x{box?.Height}");
             Assert.False(string.IsNullOrWhiteSpace(await figure.Locator("title").TextContentAsync()), "a plot without a title");
         }
-        Assert.Equal(3, await tab.Locator("figcaption").CountAsync());
+        Assert.Equal(4, await tab.Locator("figcaption").CountAsync());
+        Assert.Contains("general/facts: -0.010, -0.020, -0.030, -0.040, -0.500", await tab.Locator("#trend figcaption").TextContentAsync());
         Assert.Contains("general/facts: change -0.500", await tab.Locator("#forest figcaption").TextContentAsync());
         Assert.Equal(0, await tab.Locator("script").CountAsync());
         Assert.Contains("What is the capital of <France>?", await tab.Locator("body").InnerTextAsync());   // untrusted text shown as text, not markup
