@@ -40,10 +40,7 @@ public sealed class CommentCommand : AsyncCommand<CommentCommand.Settings>
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         var report = GateResultFile.Read(settings.GateResult);
-        if (settings.Templates is { } own && !Directory.Exists(own))
-            throw new BadInputException("--templates", null, $"'{own}' is not a folder; give the folder that holds comment.md.scriban and the others.");
-        var templates = new ReportTemplates(settings.Templates);
-        if (templates.Problems().ToList() is { Count: > 0 } problems) throw new BadInputException(problems);
+        var templates = ReportCommand.TemplatesOption(settings.Templates);
         var github = GitHubSettings.FromEnvironment(Environment.GetEnvironmentVariable);
         if (settings.DryRun)
         {

@@ -9,6 +9,16 @@ namespace Gatekeeper.Cli.Commands;
 /// <summary>The report stage alone: renders a decided gate's report from its gate-result.json.</summary>
 public sealed class ReportCommand : Command<ReportCommand.Settings>
 {
+    /// <summary>The templates a --templates folder gives (the defaults without one), checked as a spec's templates: are.</summary>
+    internal static ReportTemplates TemplatesOption(string? folder)
+    {
+        if (folder is not null && !Directory.Exists(folder))
+            throw new BadInputException("--templates", null, $"'{folder}' is not a folder; give the folder that holds report.md.scriban and the others.");
+        var templates = new ReportTemplates(folder);
+        if (templates.Problems().ToList() is { Count: > 0 } problems) throw new BadInputException(problems);
+        return templates;
+    }
+
     public sealed class Settings : CommandSettings
     {
         [CommandArgument(0, "<GATE_RESULT>")]
@@ -36,10 +46,7 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
         var report = GateResultFile.Read(settings.GateResult);
         var output = Path.GetFullPath(settings.Output ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settings.GateResult))!, GateRunner.ReportFile));
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-        if (settings.Templates is { } own && !Directory.Exists(own))
-            throw new BadInputException("--templates", null, $"'{own}' is not a folder; give the folder that holds report.md.scriban and the others.");
-        var templates = new ReportTemplates(settings.Templates);
-        if (templates.Problems().ToList() is { Count: > 0 } problems) throw new BadInputException(problems);
+        var templates = TemplatesOption(settings.Templates);
         Gatekeeper.Pipeline.Sinks.ReportFilesSink.Write(report, output, templates);
         _console.MarkupLine($"{Markup.Escape(report.Verdict.Headline)}. Report: [link]{Markup.Escape(output)}[/] and [link]{Markup.Escape(Gatekeeper.Pipeline.Sinks.ReportFilesSink.HtmlPath(output))}[/]");
         return ExitCodes.Pass;

@@ -20,15 +20,6 @@ public sealed class GitHubGateTests : IDisposable
         _workspace.Dispose();
     }
 
-    private sealed class Silent : IGateObserver
-    {
-        public void Stage(string message) { }
-
-        public void Training(TrainingProgress progress) { }
-
-        public void Evaluation(EvaluationProgress progress) { }
-    }
-
     private GateRunOptions Options(string output) => new()
     {
         OutputDirectory = _workspace.Path_(output), CacheDirectory = _workspace.Path_("cache"), SpoolDirectory = _workspace.Path_("spool"), TrainingThreads = 1,

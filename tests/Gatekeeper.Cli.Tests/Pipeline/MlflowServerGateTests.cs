@@ -83,15 +83,6 @@ public sealed class MlflowServerGateTests : IDisposable
         MlflowRetries = new MlflowResilience.Options { MaxRetries = 1, FirstDelay = TimeSpan.FromMilliseconds(5) },
     };
 
-    private sealed class Silent : IGateObserver
-    {
-        public void Stage(string message) { }
-
-        public void Training(TrainingProgress progress) { }
-
-        public void Evaluation(EvaluationProgress progress) { }
-    }
-
     /// <summary>A passing candidate becomes the next version and takes the alias, the report naming both; a failing one is never registered.</summary>
     [Fact]
     public void Promotion_OnPassOnly_MovesTheAlias_AndTheReportSaysFromWhich()

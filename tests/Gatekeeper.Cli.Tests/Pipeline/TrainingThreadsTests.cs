@@ -13,15 +13,6 @@ public sealed class TrainingThreadsTests : IDisposable
 
     public void Dispose() => _workspace.Dispose();
 
-    private sealed class Silent : IGateObserver
-    {
-        public void Stage(string message) { }
-
-        public void Training(TrainingProgress progress) { }
-
-        public void Evaluation(EvaluationProgress progress) { }
-    }
-
     /// <summary>Gates the spec with torch at <paramref name="ambient"/> threads and training at <paramref name="training"/>; the candidate's manifest.</summary>
     private JsonNode Candidate(GateSpec spec, int ambient, int training, string folder)
     {
