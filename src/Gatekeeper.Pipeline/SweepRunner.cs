@@ -12,7 +12,7 @@ namespace Gatekeeper.Pipeline;
 /// </summary>
 public static class SweepRunner
 {
-    public sealed record Result(IReadOnlyList<SweepRow> Rows, string TablePath, string PlotPath);
+    public sealed record Result(IReadOnlyList<SweepRow> Rows, string TablePath, string PlotPath, string PagePath);
 
     public static Result Run(GateSpec spec, IReadOnlyList<string> methods, IReadOnlyList<double>? learningRates, GateRunOptions options,
         IGateObserver observer, CancellationToken cancellation = default)
@@ -27,7 +27,7 @@ public static class SweepRunner
             observer.Stage($"Sweep {i + 1} of {variants.Count}: {method} at learning rate {rate:G3}.");
             bool measured = ProcessMemory.ResetPeak();
             var clock = Stopwatch.StartNew();
-            var run = GateRunner.Run(variant, options with { OutputDirectory = Path.Combine(folder, $"{method}-lr{rate:G3}") }, observer, cancellation);
+            var run = GateRunner.Run(variant, options with { OutputDirectory = Path.Combine(folder, VariantFolder(method, rate)) }, observer, cancellation);
             rows.Add(new SweepRow(method, rate, run.Verdict, clock.Elapsed)
             {
                 TrainableParameters = run.Report.Training?.TrainableParameters,
@@ -40,6 +40,11 @@ public static class SweepRunner
         double? shared = learningRates is null ? spec.Train!.LearningRate : null;
         AtomicFile.WriteAllText(table, SweepReport.Markdown(spec.Name, rows, shared));
         AtomicFile.WriteAllText(plot, SweepReport.Svg(spec.Name, rows));
-        return new Result(rows, table, plot);
+        var page = Path.Combine(folder, "sweep.html");
+        AtomicFile.WriteAllText(page, SweepReport.Html(spec.Name, rows, r => $"{VariantFolder(r.Method, r.LearningRate)}/{Sinks.ReportFilesSink.HtmlFile}", shared));
+        return new Result(rows, table, plot, page);
     }
+
+    /// <summary>Where one variant's gate writes, inside the sweep's folder.</summary>
+    private static string VariantFolder(string method, double rate) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{method}-lr{rate:G3}");
 }

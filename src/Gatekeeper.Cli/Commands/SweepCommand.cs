@@ -60,7 +60,7 @@ public sealed class SweepCommand : Command<SweepCommand.Settings>
             table.AddRow(Markup.Escape(r.Method + (best.Contains(r) ? " *" : "")), r.LearningRate.ToString("G3", CultureInfo.InvariantCulture), F(r.TargetGain), F(r.AverageGeneralDrop),
                 F(r.HarmfulRefusedChange), F(r.Kl), F(r.ParameterDistance), Markup.Escape(r.Verdict.Headline));
         _console.Write(table);
-        _console.MarkupLine($"Table: [link]{Markup.Escape(result.TablePath)}[/]; plot: [link]{Markup.Escape(result.PlotPath)}[/]");
+        _console.MarkupLine($"Table: [link]{Markup.Escape(result.TablePath)}[/]; plot: [link]{Markup.Escape(result.PlotPath)}[/]; page: [link]{Markup.Escape(result.PagePath)}[/]");
         return result.Rows.Any(r => r.Verdict.ExitCode == ExitCodes.Pass) ? ExitCodes.Pass : ExitCodes.GateFailed;
     }
 }

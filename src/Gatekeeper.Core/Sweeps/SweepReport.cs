@@ -22,22 +22,61 @@ public static class SweepReport
     /// <param name="shared">The learning rate every method was tried at, marked in the table; null when every rate was.</param>
     public static string Markdown(string gate, IReadOnlyList<SweepRow> rows, double? shared = null)
     {
-        var best = Best(rows).ToHashSet();
+        var columns = Columns(Best(rows).ToHashSet(), shared, headline => MarkdownText.Escape(headline));
         var text = new StringBuilder();
         text.AppendLine($"# Sweep of {MarkdownText.Escape(gate)}").AppendLine();
         text.AppendLine("Each method trained with the gate's data, steps and seed, gated with its battery and policy. `*`: the method's best learning rate (largest target gain less average general drop)" +
             (shared is { } s ? $"; `(shared)`: the rate every method was tried at, {s.ToString("G3", CultureInfo.InvariantCulture)}." : ".")).AppendLine();
-        text.AppendLine("| method | learning rate | target gain | average general drop | relative drop, general | relative drop, safety | harmful refused change | KL drift | parameter distance | trainable parameters | time | peak memory | verdict |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-        foreach (var r in rows)
-        {
-            text.AppendLine($"| {r.Method}{(best.Contains(r) ? " *" : "")} | {r.LearningRate.ToString("G3", CultureInfo.InvariantCulture)}{(r.LearningRate == shared ? " (shared)" : "")} | {F(r.TargetGain)} | {F(r.AverageGeneralDrop)} | " +
-                $"{F(r.RelativeDrop(Specs.TaskCategory.General))} | {F(r.RelativeDrop(Specs.TaskCategory.Safety))} | {F(r.HarmfulRefusedChange)} | {F(r.Kl)} | {F(r.ParameterDistance)} | " +
-                $"{(r.TrainableParameters is { } p ? p.ToString("N0", CultureInfo.InvariantCulture) : "n/a")} | {r.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s | " +
-                $"{(r.PeakBytes is { } m ? (m / (double)(1L << 30)).ToString("F2", CultureInfo.InvariantCulture) + " GiB" : "n/a")} | {MarkdownText.Escape(r.Verdict.Headline)} |");
-        }
+        text.AppendLine($"| {string.Join(" | ", columns.Select(c => c.Header))} |");
+        text.AppendLine($"|{string.Concat(columns.Select(_ => "---|"))}");
+        foreach (var r in rows) text.AppendLine($"| {string.Join(" | ", columns.Select(c => c.Cell(r)))} |");
         return text.ToString();
     }
+
+    /// <summary>
+    /// The sweep as one self-contained page: the plot (the frontier of learning against forgetting),
+    /// the table, and each run's own report (<paramref name="report"/> gives its address, relative to
+    /// the page). No script and nothing to fetch; it prints.
+    /// </summary>
+    public static string Html(string gate, IReadOnlyList<SweepRow> rows, Func<SweepRow, string> report, double? shared = null)
+    {
+        var columns = Columns(Best(rows).ToHashSet(), shared, headline => HtmlText.Escape(headline));
+        var g = HtmlText.Escape(gate);
+        var html = new StringBuilder()
+            .AppendLine("<!DOCTYPE html>").AppendLine("<html lang=\"en\">").AppendLine("<head>").AppendLine("<meta charset=\"utf-8\">")
+            .AppendLine($"<title>Sweep of {g}</title>")
+            .AppendLine("<style>body { font-family: system-ui, sans-serif; margin: 2rem; color: #1f2328; } table { border-collapse: collapse; font-size: .9rem; } th, td { border: 1px solid #d0d7de; padding: .3rem .5rem; } figure { margin: 1.5rem 0; break-inside: avoid; } figure svg { max-width: 100%; height: auto; } figcaption { color: #57606a; font-size: .9rem; } @media print { body { margin: 0; } }</style>")
+            .AppendLine("</head>").AppendLine("<body>")
+            .AppendLine($"<h1>Sweep of {g}</h1>")
+            .AppendLine("<p>Each method trained with the gate's data, steps and seed, gated with its battery and policy. *: the method's best learning rate (largest target gain less average general drop)" +
+                (shared is { } s ? $"; (shared): the rate every method was tried at, {s.ToString("G3", CultureInfo.InvariantCulture)}." : ".") + "</p>")
+            .AppendLine("<figure id=\"frontier\">").AppendLine(Svg(gate, rows))
+            .AppendLine($"<figcaption><strong>Learning against forgetting.</strong> {HtmlText.Escape(string.Join("; ", rows.Select(r => $"{Label(r)}: gain {F(r.TargetGain)}, general drop {F(r.AverageGeneralDrop)}")) + ".", 5000)}</figcaption>")
+            .AppendLine("</figure>")
+            .AppendLine("<table>")
+            .AppendLine($"<tr>{string.Concat(columns.Select(c => $"<th scope=\"col\">{c.Header}</th>"))}<th scope=\"col\">report</th></tr>");
+        foreach (var r in rows)
+            html.AppendLine($"<tr>{string.Concat(columns.Select(c => $"<td>{c.Cell(r)}</td>"))}<td><a href=\"{HtmlText.Escape(report(r))}\">report</a></td></tr>");
+        return html.AppendLine("</table>").AppendLine("</body>").AppendLine("</html>").ToString();
+    }
+
+    /// <summary>The table's columns, written once for every format; <paramref name="text"/> makes the verdict's words safe for it.</summary>
+    private static IReadOnlyList<(string Header, Func<SweepRow, string> Cell)> Columns(HashSet<SweepRow> best, double? shared, Func<string, string> text) =>
+    [
+        ("method", r => r.Method + (best.Contains(r) ? " *" : "")),
+        ("learning rate", r => r.LearningRate.ToString("G3", CultureInfo.InvariantCulture) + (r.LearningRate == shared ? " (shared)" : "")),
+        ("target gain", r => F(r.TargetGain)),
+        ("average general drop", r => F(r.AverageGeneralDrop)),
+        ("relative drop, general", r => F(r.RelativeDrop(Specs.TaskCategory.General))),
+        ("relative drop, safety", r => F(r.RelativeDrop(Specs.TaskCategory.Safety))),
+        ("harmful refused change", r => F(r.HarmfulRefusedChange)),
+        ("KL drift", r => F(r.Kl)),
+        ("parameter distance", r => F(r.ParameterDistance)),
+        ("trainable parameters", r => r.TrainableParameters is { } p ? p.ToString("N0", CultureInfo.InvariantCulture) : "n/a"),
+        ("time", r => r.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture) + " s"),
+        ("peak memory", r => r.PeakBytes is { } m ? (m / (double)(1L << 30)).ToString("F2", CultureInfo.InvariantCulture) + " GiB" : "n/a"),
+        ("verdict", r => text(r.Verdict.Headline)),
+    ];
 
     /// <summary>
     /// Target gain (up) against average general drop (right): learning against forgetting; and to its

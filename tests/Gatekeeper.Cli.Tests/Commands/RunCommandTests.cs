@@ -384,6 +384,10 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains(">KL drift (nats per token)</text>", svg);
         Assert.Equal(1 + 2 * 4, System.Text.RegularExpressions.Regex.Matches(svg, "<rect").Count);   // the background and a bar per run in each panel
         Assert.True(File.Exists(_workspace.Path_("sweep/lora-lr0.01/candidate/adapter_config.json")));
+        var page = File.ReadAllText(_workspace.Path_("sweep/sweep.html"));
+        Assert.Contains(svg.Trim(), page);   // the frontier, inline
+        Assert.Equal(4, System.Text.RegularExpressions.Regex.Matches(page, "<a href=\"[a-z]+-lr[0-9.]+/report.html\">report</a>").Count);
+        Assert.True(File.Exists(_workspace.Path_("sweep/lora-lr0.01/report.html")), "a run's report the sweep links to is not there");
     }
 
     [Fact]

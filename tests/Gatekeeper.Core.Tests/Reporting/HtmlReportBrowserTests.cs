@@ -17,6 +17,31 @@ public sealed class HtmlReportBrowserTests
           ?? throw new InvalidOperationException("No Chromium here: install Debian's chromium (apt-get install chromium; .ci/run does) or set GATEKEEPER_CHROMIUM to a Chromium binary.");
 
     [Fact]
+    public async Task TheSweepsPage_ShowsItsFrontierAndLinksEachRunsReport()
+    {
+        using var folder = new TempFolder();
+        var verdict = ReportRendererTests.Sample().Verdict;
+        var rows = new[] { ("full", 1e-3), ("full", 3e-4), ("lora", 3e-3) }
+            .Select(v => new Gatekeeper.Sweeps.SweepRow(v.Item1, v.Item2, verdict, TimeSpan.FromSeconds(30))).ToList();
+        var page = folder.Write("sweep.html", Gatekeeper.Sweeps.SweepReport.Html("demo <b>", rows, r => $"{r.Method}/report.html"));
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium(), Headless = true, Args = ["--no-sandbox"] });
+        var tab = await (await browser.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false })).NewPageAsync();
+        var problems = new List<string>();
+        tab.Console += (_, message) => { if (message.Type is "error" or "warning") problems.Add($"console {message.Type}: {message.Text}"); };
+        tab.Request += (_, request) => { if (!request.Url.StartsWith("file://", StringComparison.Ordinal)) problems.Add($"request: {request.Url}"); };
+        await tab.GotoAsync(new Uri(page).AbsoluteUri);
+
+        Assert.Empty(problems);
+        Assert.Equal("Sweep of demo <b>", await tab.TitleAsync());
+        var box = await tab.Locator("#frontier svg").BoundingBoxAsync();
+        Assert.True(box is { Width: > 200, Height: > 200 }, $"the frontier laid out at {box?.Width}x{box?.Height}");
+        Assert.Equal(3, await tab.Locator("table tr").CountAsync() - 1);
+        Assert.Equal(3, await tab.Locator("a[href$='/report.html']").CountAsync());
+    }
+
+    [Fact]
     public async Task TheHtmlReport_LoadsWithoutErrors_LaysOutEveryPlot_AndPrints()
     {
         using var folder = new TempFolder();
