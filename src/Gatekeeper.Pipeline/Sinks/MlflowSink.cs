@@ -147,12 +147,15 @@ public sealed class MlflowSink : IGateSink, IModelRegistry
         metrics.Add(new("gate/seconds", (result.Ended - result.Started).TotalSeconds, at));
         foreach (var stage in result.Stages) metrics.Add(new($"gate/stage/{StageName(stage.Stage)}/seconds", stage.Elapsed.TotalSeconds, at));
         if (result.PeakMemoryBytes is { } peak) metrics.Add(new("system/peak_memory_bytes", peak, at));
-        var markdown = ReportRenderer.RenderMarkdown(result.Report, new ReportTemplates(result.Spec.Templates));
+        var templates = new ReportTemplates(result.Spec.Templates);
+        var markdown = ReportRenderer.RenderMarkdown(result.Report, templates);
+        // The run's description is the summary, cut to fit a tag; the whole report is an artifact beside it.
+        var description = ReportRenderer.Truncated(ReportRenderer.Render(result.Report, ReportKind.Summary, templates), MlflowKeys.MaxTagLength, "report.md among this run's artifacts");
         var tags = new Dictionary<string, string>
         {
             ["gatekeeper.verdict"] = verdict.Outcome.ToString().ToLowerInvariant(),
             ["gatekeeper.headline"] = verdict.Headline,
-            ["mlflow.note.content"] = markdown,
+            ["mlflow.note.content"] = description,
         };
         // Each check's outcome, so runs can be searched by what failed: gatekeeper.check/general/facts = fail.
         foreach (var c in verdict.Checks) tags[$"gatekeeper.check/{MetricKey(c)}"] = OutcomeName(c.Outcome);

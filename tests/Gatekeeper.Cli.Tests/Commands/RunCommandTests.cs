@@ -45,6 +45,9 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal("e2e", File.ReadAllText(Path.Combine(parent, "params", "gate.name")));
         Assert.Equal("10", File.ReadAllText(Path.Combine(parent, "params", "train.steps")));
         Assert.True(File.Exists(Path.Combine(parent, "artifacts", "report.md")));
+        var description = File.ReadAllText(Path.Combine(parent, "tags", "mlflow.note.content"));
+        Assert.StartsWith("## ❌ Gatekeeper: e2e — FAIL", description);   // the summary, which fits MLflow's tag
+        Assert.InRange(description.Length, 100, 5000);
         Assert.Matches(@"^\d+ -?[\d.E+-]+ 0\n$", File.ReadAllText(Path.Combine(parent, "metrics", "target", "units", "delta")));
         var meta = File.ReadAllText(Path.Combine(parent, "meta.yaml"));
         Assert.Contains("status: 3", meta);
