@@ -12,10 +12,15 @@ public sealed class VersionTests
     }
 
     [Fact]
-    public async Task Help_ListsEveryCommand()
+    public async Task Help_ListsEveryCommand_WithAnExample()
     {
         var (_, output) = await Cli.Run("--help");
-        foreach (var command in new[] { "run", "train", "eval", "merge", "decide", "report", "validate", "sweep", "inspect", "pretrain" })
-            Assert.Contains($"    {command} ", output);
+        var commands = output[output.IndexOf("COMMANDS:", StringComparison.Ordinal)..].Split('\n').Skip(1)
+            .Where(l => l.Length > 4 && l.StartsWith("    ", StringComparison.Ordinal) && l[4] != ' ')   // a command's line, not a wrapped description
+            .Select(l => l.Trim().Split(' ')[0]).ToList();
+        Assert.Equal(["run", "train", "eval", "merge", "decide", "report", "comment", "sync", "history", "validate", "sweep", "inspect", "pretrain"],
+            commands.Where(c => char.IsAsciiLetterLower(c[0])));
+        foreach (var command in commands.Where(c => char.IsAsciiLetterLower(c[0])))
+            Assert.Contains($"    gatekeeper {command}", output[..output.IndexOf("OPTIONS:", StringComparison.Ordinal)]);
     }
 }
