@@ -146,7 +146,7 @@ public static class ReportRenderer
     private static ScriptObject Check(CheckResult c, Escaper esc) => new()
     {
         ["icon"] = c.Outcome switch { CheckOutcome.Pass => "✅", CheckOutcome.Fail => "❌", CheckOutcome.NotApplicable => "➖", _ => "⚠️" },
-        ["outcome"] = c.Outcome switch { CheckOutcome.Pass => "pass", CheckOutcome.Fail => "fail", CheckOutcome.NotApplicable => "not_applicable", _ => "inconclusive" },
+        ["outcome"] = c.Outcome.Name(),
         // A mark every font has, for pages that cannot count on an emoji font (report.html).
         ["mark"] = c.Outcome switch { CheckOutcome.Pass => "✓", CheckOutcome.Fail => "✗", CheckOutcome.NotApplicable => "–", _ => "?" },
         ["name"] = esc(c.Name),

@@ -43,7 +43,7 @@ public static class SvgPlots
         Axis(svg, height, low, high, X);
         svg.Append("</svg>");
         var words = checks.Select(c => string.Create(CultureInfo.InvariantCulture,
-            $"{c.Name}: change {c.Comparison.Difference:+0.000;-0.000;0.000}, interval {c.Comparison.Interval.Lower:+0.000;-0.000;0.000} to {c.Comparison.Interval.Upper:+0.000;-0.000;0.000}, margin {c.Rule.Limit:+0.000;-0.000;0.000}, {Name(c.Outcome)}"));
+            $"{c.Name}: change {c.Comparison.Difference:+0.000;-0.000;0.000}, interval {c.Comparison.Interval.Lower:+0.000;-0.000;0.000} to {c.Comparison.Interval.Upper:+0.000;-0.000;0.000}, margin {c.Rule.Limit:+0.000;-0.000;0.000}, {c.Outcome.Name()}"));
         return new Plot("forest", "Changes against their margins", svg.ToString(), HtmlText.Escape(string.Join("; ", words) + ".", 5000));
     }
 
@@ -100,7 +100,7 @@ public static class SvgPlots
     {
         var rows = verdict.Checks.Where(c => !c.Rule.OnLevel && double.IsFinite(c.Comparison.Difference)).Select(c =>
         {
-            var key = CheckKey(c);
+            var key = c.RecordKey();
             var earlier = history.Trend(key).Select(t => t.Check.Change).OfType<double>().Where(double.IsFinite).ToList();
             return (Check: c, Changes: (IReadOnlyList<double>)[.. earlier, c.Comparison.Difference]);
         }).Where(r => r.Changes.Count > 1).ToList();
@@ -129,10 +129,6 @@ public static class SvgPlots
         return new Plot("trend", "Changes over the gate's runs", svg.ToString(), HtmlText.Escape(string.Join("; ", words) + " (this run last).", 5000));
     }
 
-    /// <summary>A check's key in the gate's records ("general/facts", "safety/refusal/harmful_refused"), as history has it.</summary>
-    public static string CheckKey(CheckResult check) =>
-        !check.Metric.Qualifies ? $"{GateDecider.Category(check.Category)}/{check.Task}" : $"{GateDecider.Category(check.Category)}/{check.Task}/{check.Metric.Name.Replace(' ', '_')}";
-
     private static StringBuilder Open(string id, int height, string title, string description, int width = Width) => new StringBuilder()
         .Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\">")
         .Append(CultureInfo.InvariantCulture, $"<title id=\"{id}-title\">{HtmlText.Escape(title)}</title><desc id=\"{id}-desc\">{HtmlText.Escape(description, 1000)}</desc>");
@@ -154,5 +150,4 @@ public static class SvgPlots
 
     private static string Colour(CheckOutcome outcome) => outcome switch { CheckOutcome.Pass => "#1a7f37", CheckOutcome.Fail => "#cf222e", _ => "#9a6700" };
 
-    private static string Name(CheckOutcome outcome) => outcome switch { CheckOutcome.Pass => "pass", CheckOutcome.Fail => "fail", _ => "inconclusive" };
 }

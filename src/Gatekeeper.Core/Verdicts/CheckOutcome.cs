@@ -18,3 +18,15 @@ public enum CheckOutcome
     /// </summary>
     NotApplicable,
 }
+
+/// <summary>A check's outcome as records and reports write it: pass, fail, inconclusive, not_applicable.</summary>
+public static class CheckOutcomeNames
+{
+    public static string Name(this CheckOutcome outcome) => outcome switch
+    {
+        CheckOutcome.Pass => "pass",
+        CheckOutcome.Fail => "fail",
+        CheckOutcome.Inconclusive => "inconclusive",
+        _ => "not_applicable",
+    };
+}

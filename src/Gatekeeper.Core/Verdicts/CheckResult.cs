@@ -32,4 +32,11 @@ public sealed record CheckResult
 
     /// <summary>Set when the check has fewer items than the policy's minimum: the effect it could detect.</summary>
     public double? MinimumDetectableEffect { get; init; }
+
+    /// <summary>The check's key in records and history: "general/facts", "safety/refusal/harmful_refused".</summary>
+    public string RecordKey() => RecordKey(Category, Task, Metric);
+
+    /// <summary>The key of a task's metric, the task named by alone for the one metric it is known by.</summary>
+    public static string RecordKey(TaskCategory category, string task, CheckMetric metric) =>
+        metric.Qualifies ? $"{GateDecider.Category(category)}/{task}/{metric.Name.Replace(' ', '_')}" : $"{GateDecider.Category(category)}/{task}";
 }

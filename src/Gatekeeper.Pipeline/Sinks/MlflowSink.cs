@@ -158,7 +158,7 @@ public sealed class MlflowSink : IGateSink, IModelRegistry
             ["mlflow.note.content"] = description,
         };
         // Each check's outcome, so runs can be searched by what failed: gatekeeper.check/general/facts = fail.
-        foreach (var c in verdict.Checks) tags[$"gatekeeper.check/{MetricKey(c)}"] = OutcomeName(c.Outcome);
+        foreach (var c in verdict.Checks) tags[$"gatekeeper.check/{c.RecordKey()}"] = c.Outcome.Name();
         if (result.Report.Promotion is { Version: { } version } promotion)
         {
             tags["gatekeeper.registry.model"] = promotion.Model;
@@ -229,13 +229,8 @@ public sealed class MlflowSink : IGateSink, IModelRegistry
         _ => null,
     };
 
-    private static string StageName(GateStage stage) => stage switch
-    {
-        GateStage.Train => "train",
-        GateStage.EvaluateBase => "evaluate_base",
-        GateStage.EvaluateCandidate => "evaluate_candidate",
-        _ => "decide",
-    };
+    /// <summary>A stage in metric keys: train, evaluate_base, evaluate_candidate, decide.</summary>
+    private static string StageName(GateStage stage) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(stage.ToString());
 
     /// <summary>Each task's score on each of its kind's metrics, as its check's key names it: the evaluation's record, before any verdict.</summary>
     private IEnumerable<MlflowPoint> TaskScores(IReadOnlyList<ItemOutcome> outcomes, DateTimeOffset at)
@@ -249,8 +244,7 @@ public sealed class MlflowSink : IGateSink, IModelRegistry
                 var covered = items.Where(o => metric.Includes(o.Label)).ToList();
                 if (covered.Count == 0) continue;
                 double score = metric.Rate is { } counts ? covered.Count(counts) / (double)covered.Count : covered.Average(o => o.Score ?? double.NaN);
-                var key = metric.Qualifies ? $"{GateDecider.Category(task.Category)}/{task.Name}/{metric.Name.Replace(' ', '_')}" : $"{GateDecider.Category(task.Category)}/{task.Name}";
-                yield return new MlflowPoint(key, score, at);
+                yield return new MlflowPoint(CheckResult.RecordKey(task.Category, task.Name, metric), score, at);
             }
         }
     }
@@ -260,7 +254,7 @@ public sealed class MlflowSink : IGateSink, IModelRegistry
         var metrics = new List<MlflowPoint> { new("forgetting/average_general_drop", verdict.Forgetting.AverageGeneralDrop, at) };
         foreach (var c in verdict.Checks)
         {
-            var key = MetricKey(c);
+            var key = c.RecordKey();
             metrics.Add(new($"{key}/base", c.Comparison.BaseScore, at));
             metrics.Add(new($"{key}/candidate", c.Comparison.CandidateScore, at));
             metrics.Add(new($"{key}/delta", c.Comparison.Difference, at));
@@ -277,17 +271,6 @@ public sealed class MlflowSink : IGateSink, IModelRegistry
             metrics.Add(new($"forgetting/relative_drop/{GateDecider.Category(category)}", drop, at));
         return metrics;
     }
-
-    /// <summary>A check's key in records: "general/facts", "safety/refusal/harmful_refused".</summary>
-    public static string MetricKey(CheckResult check) => SvgPlots.CheckKey(check);
-
-    public static string OutcomeName(CheckOutcome outcome) => outcome switch
-    {
-        CheckOutcome.Pass => "pass",
-        CheckOutcome.Fail => "fail",
-        CheckOutcome.Inconclusive => "inconclusive",
-        _ => "not_applicable",
-    };
 
     private static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
