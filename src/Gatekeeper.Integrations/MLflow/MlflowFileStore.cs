@@ -28,7 +28,7 @@ public sealed class MlflowFileStore : IMlflowStore
     public Task<string?> FindExperimentAsync(string name, CancellationToken cancellation) => Task.FromResult(Experiment(name));
 
     private string? Experiment(string name) => !Directory.Exists(_root) ? null
-        : Directory.GetDirectories(_root).FirstOrDefault(f => File.Exists(Path.Combine(f, "meta.yaml")) && ReadYamlValue(Path.Combine(f, "meta.yaml"), "name") == name) is { } folder
+        : Directory.GetDirectories(_root).FirstOrDefault(f => File.Exists(Path.Combine(f, "meta.yaml")) && ReadMeta(Path.Combine(f, "meta.yaml")).GetValueOrDefault("name") == name) is { } folder
             ? Path.GetFileName(folder) : null;
 
     public Task<string> GetOrCreateExperimentAsync(string name, CancellationToken cancellation)
@@ -101,8 +101,9 @@ public sealed class MlflowFileStore : IMlflowStore
     {
         var folder = RunFolder(runId);
         var meta = Path.Combine(folder, "meta.yaml");
-        long start = long.Parse(ReadYamlValue(meta, "start_time") ?? "0", CultureInfo.InvariantCulture);
-        WriteRunMeta(folder, ReadYamlValue(meta, "experiment_id")!, runId, ReadYamlValue(meta, "run_name") ?? "", start, status, Millis(end));
+        var fields = ReadMeta(meta);
+        long start = long.Parse(fields.GetValueOrDefault("start_time") ?? "0", CultureInfo.InvariantCulture);
+        WriteRunMeta(folder, fields["experiment_id"], runId, fields.GetValueOrDefault("run_name") ?? "", start, status, Millis(end));
         return Task.CompletedTask;
     }
 
@@ -151,10 +152,11 @@ public sealed class MlflowFileStore : IMlflowStore
     private MlflowRunSummary ReadRun(string folder)
     {
         var meta = Path.Combine(folder, "meta.yaml");
-        long Time(string key) => long.TryParse(ReadYamlValue(meta, key), CultureInfo.InvariantCulture, out var t) ? t : 0;
-        var status = int.TryParse(ReadYamlValue(meta, "status"), CultureInfo.InvariantCulture, out var s) ? (MlflowRunStatus)s : MlflowRunStatus.Running;
-        var end = ReadYamlValue(meta, "end_time") is { } e && e != "null" ? DateTimeOffset.FromUnixTimeMilliseconds(Time("end_time")) : (DateTimeOffset?)null;
-        return new MlflowRunSummary(Path.GetFileName(folder), ReadYamlValue(meta, "run_name") ?? "", status, DateTimeOffset.FromUnixTimeMilliseconds(Time("start_time")), end,
+        var fields = ReadMeta(meta);
+        long Time(string key) => long.TryParse(fields.GetValueOrDefault(key), CultureInfo.InvariantCulture, out var t) ? t : 0;
+        var status = int.TryParse(fields.GetValueOrDefault("status"), CultureInfo.InvariantCulture, out var s) ? (MlflowRunStatus)s : MlflowRunStatus.Running;
+        var end = fields.GetValueOrDefault("end_time") is { } e && e != "null" ? DateTimeOffset.FromUnixTimeMilliseconds(Time("end_time")) : (DateTimeOffset?)null;
+        return new MlflowRunSummary(Path.GetFileName(folder), fields.GetValueOrDefault("run_name") ?? "", status, DateTimeOffset.FromUnixTimeMilliseconds(Time("start_time")), end,
             Files(Path.Combine(folder, "tags")).ToDictionary(f => f.Key, f => File.ReadAllText(f.Path)),
             Files(Path.Combine(folder, "metrics")).ToDictionary(f => f.Key,
                 f => ReadPoints(f.Key, f.Path).OrderBy(p => p.Step).ThenBy(p => p.Timestamp).LastOrDefault()?.Value ?? double.NaN));
@@ -248,16 +250,19 @@ public sealed class MlflowFileStore : IMlflowStore
     /// <summary>A single-quoted YAML scalar: quotes doubled, nothing else special.</summary>
     private static string Quote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
-    private static string? ReadYamlValue(string path, string key)
+    /// <summary>A meta.yaml's top-level fields, read once: quoted scalars unquoted (single quotes doubled inside), the rest as written.</summary>
+    private static Dictionary<string, string> ReadMeta(string path)
     {
+        var fields = new Dictionary<string, string>();
         foreach (var line in File.ReadLines(path))
         {
-            if (!line.StartsWith(key + ":", StringComparison.Ordinal)) continue;
-            var value = line[(key.Length + 1)..].Trim();
-            if (value.Length >= 2 && value[0] == '\'' && value[^1] == '\'') return value[1..^1].Replace("''", "'", StringComparison.Ordinal);
-            if (value.Length >= 2 && value[0] == '"' && value[^1] == '"') return value[1..^1];
-            return value;
+            int colon = line.IndexOf(':');
+            if (colon <= 0 || line[0] == ' ') continue;
+            var value = line[(colon + 1)..].Trim();
+            if (value.Length >= 2 && value[0] == '\'' && value[^1] == '\'') value = value[1..^1].Replace("''", "'", StringComparison.Ordinal);
+            else if (value.Length >= 2 && value[0] == '"' && value[^1] == '"') value = value[1..^1];
+            fields.TryAdd(line[..colon], value);
         }
-        return null;
+        return fields;
     }
 }
