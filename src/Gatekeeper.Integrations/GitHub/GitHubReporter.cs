@@ -35,8 +35,6 @@ public sealed class GitHubReporter
         return new GitHubReporter(client, job, GitHubResilience.Pipeline(time, options));
     }
 
-    public ActionsContext Job => _job;
-
     /// <summary>Creates the gate's comment on the pull request, or edits the one the token left before.</summary>
     public async Task<CommentOutcome> UpsertCommentAsync(int pullRequest, string marker, string body, CancellationToken cancellation)
     {

@@ -147,7 +147,7 @@ public sealed class MlflowPublisher : IDisposable
                 {
                     await _replay.ApplyAsync(operation, _spool.Folder, cancellation);
                 }
-                catch (Exception e) when (e is InfrastructureException or IOException or HttpRequestException or InvalidOperationException)
+                catch (Exception e) when (MlflowReplay.NotSent(e))
                 {
                     Lost(e.Message);
                     notice($"MLflow: {e.Message} The gate goes on; its records are kept in {_spool.Folder} ('gatekeeper sync' sends them).");
@@ -156,9 +156,7 @@ public sealed class MlflowPublisher : IDisposable
             lock (_gate)
             {
                 if (Failure is null) _sent++;
-                var done = _progress;
-                _progress = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                done.SetResult();
+                Pulse();
             }
         }
     }
@@ -168,10 +166,16 @@ public sealed class MlflowPublisher : IDisposable
         lock (_gate)
         {
             _failure ??= why;
-            var done = _progress;
-            _progress = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            done.SetResult();
+            Pulse();
         }
+    }
+
+    /// <summary>Wakes whoever waits in <see cref="FlushAsync"/> to look again (under the lock).</summary>
+    private void Pulse()
+    {
+        var done = _progress;
+        _progress = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        done.SetResult();
     }
 
     public void Dispose()

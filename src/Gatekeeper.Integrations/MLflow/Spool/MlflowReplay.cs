@@ -15,7 +15,8 @@ public sealed class MlflowReplay(IMlflowStore store)
     private readonly Dictionary<string, (string Id, bool Existed)> _runs = [];
     private readonly Dictionary<(string RunId, string Key), HashSet<(long Step, long Time, long Bits)>> _logged = [];
 
-    public IMlflowStore Store => store;
+    /// <summary>Whether a failure means the records were not sent (the store, the disk or the spool failed), so they stay spooled; anything else is a fault.</summary>
+    public static bool NotSent(Exception e) => e is InfrastructureException or IOException or HttpRequestException or InvalidOperationException or BadInputException;
 
     /// <summary>The store's id of the run with this key, once it is started or found.</summary>
     public string? RunId(string key) => _runs.TryGetValue(key, out var run) ? run.Id : null;

@@ -48,7 +48,7 @@ public static class MlflowSync
                 spool.Delete();
                 outcomes.Add(new SpoolOutcome(folder, spool.Target, sent, null));
             }
-            catch (Exception e) when (e is InfrastructureException or IOException or HttpRequestException or InvalidOperationException or BadInputException)
+            catch (Exception e) when (MlflowReplay.NotSent(e))
             {
                 failed.Add(spool.Target);
                 outcomes.Add(new SpoolOutcome(folder, spool.Target, null, e.Message));
