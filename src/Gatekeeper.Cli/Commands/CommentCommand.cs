@@ -46,15 +46,7 @@ public sealed class CommentCommand : AsyncCommand<CommentCommand.Settings>
         {
             var text = new StringBuilder();
             void Write(string what, string body) => text.Append("<!-- would post: ").Append(what).Append(" -->\n").Append(body).Append('\n');
-            if (github is null)
-            {
-                Write("comment (outside GitHub Actions: nothing would be posted)", ReportRenderer.Render(report, ReportKind.Comment, templates));
-                Write($"check run {GitHubPublication.CheckName(report)} ({GitHubPublication.Conclusion(report.Verdict).ToString().ToLowerInvariant()})", ReportRenderer.Render(report, ReportKind.Summary, templates));
-            }
-            else
-            {
-                await GitHubPublication.Publish(report, templates, github, Write, cancellation);
-            }
+            GitHubPublication.DryRun(report, templates, github?.Job, Write);
             if (settings.Output is { } path)
             {
                 AtomicFile.WriteAllText(path, text.ToString());
@@ -68,7 +60,7 @@ public sealed class CommentCommand : AsyncCommand<CommentCommand.Settings>
         }
         if (github is null)
             throw new BadInputException("comment", null, "this is not a GitHub Actions job (GITHUB_ACTIONS and GITHUB_REPOSITORY are unset), so there is nowhere to post; use --dry-run to see what would be posted.");
-        foreach (var line in await GitHubPublication.Publish(report, templates, github, null, cancellation)) _console.MarkupLine(Markup.Escape(line));
+        foreach (var line in await GitHubPublication.Publish(report, templates, github, cancellation)) _console.MarkupLine(Markup.Escape(line));
         return ExitCodes.Pass;
     }
 }

@@ -29,7 +29,7 @@ public sealed class GitHubSink(GitHubSettings settings) : IGateSink
     public string Name => "github";
 
     public void Publish(GateResult result) =>
-        GitHubPublication.Publish(result.Report, new ReportTemplates(result.Spec.Templates), settings, dryRun: null).GetAwaiter().GetResult();
+        GitHubPublication.Publish(result.Report, new ReportTemplates(result.Spec.Templates), settings).GetAwaiter().GetResult();
 }
 
 /// <summary>What the GitHub sink and <c>gatekeeper comment</c> publish, and how.</summary>
@@ -42,22 +42,24 @@ public static class GitHubPublication
         : verdict.Outcome == GateOutcome.Pass ? CheckConclusion.Success : CheckConclusion.Neutral;
 
     /// <summary>
-    /// Writes the summary, comments and checks; with <paramref name="dryRun"/>, tells it what would be
-    /// posted instead of posting. Returns what was done, line by line; throws when any part failed.
+    /// Tells <paramref name="write"/> what would be posted (what, and the text): the comment and the
+    /// check's summary, for <paramref name="job"/>, or as they would read outside Actions (null).
     /// </summary>
-    public static async Task<IReadOnlyList<string>> Publish(ReportModel report, ReportTemplates templates, GitHubSettings settings, Action<string, string>? dryRun,
-        CancellationToken cancellation = default)
+    public static void DryRun(ReportModel report, ReportTemplates templates, ActionsContext? job, Action<string, string> write)
+    {
+        var (comment, summary) = Renderings(report, templates, job);
+        var where = job is null ? "outside GitHub Actions: nothing would be posted"
+            : job.PullRequest is { } pr ? $"on {job.Repository}#{pr}" : $"no pull request in this {job.Trigger} run: none would be posted";
+        write($"comment ({where})", comment);
+        write($"check run {CheckName(report)} ({Conclusion(report.Verdict).ToString().ToLowerInvariant()})" + (job is null ? "" : $" on {job.HeadSha}"), summary);
+    }
+
+    /// <summary>Writes the summary, comments and checks. Returns what was done, line by line; throws when any part failed.</summary>
+    public static async Task<IReadOnlyList<string>> Publish(ReportModel report, ReportTemplates templates, GitHubSettings settings, CancellationToken cancellation = default)
     {
         var job = settings.Job;
-        var comment = ReportRenderer.Render(report, ReportKind.Comment, templates, job.RunUrl);
-        var summary = ReportRenderer.Render(report, ReportKind.Summary, templates, job.RunUrl);
+        var (comment, summary) = Renderings(report, templates, job);
         var (done, failed) = (new List<string>(), new List<string>());
-        if (dryRun is not null)
-        {
-            dryRun(job.PullRequest is { } pr ? $"comment on {job.Repository}#{pr}" : $"comment (no pull request in this {job.Trigger} run: none would be posted)", comment);
-            dryRun($"check run {CheckName(report)} ({Conclusion(report.Verdict).ToString().ToLowerInvariant()}) on {job.HeadSha}", summary);
-            return done;
-        }
         if (settings.StepSummary is { } path)
         {
             try
@@ -101,4 +103,8 @@ public static class GitHubPublication
         if (failed.Count > 0) throw new InfrastructureException(string.Join(" ", failed) + (done.Count > 0 ? $" (done: {string.Join("; ", done)})" : ""));
         return done;
     }
+
+    /// <summary>The comment and the summary, pointing at the job's page when there is a job.</summary>
+    private static (string Comment, string Summary) Renderings(ReportModel report, ReportTemplates templates, ActionsContext? job) =>
+        (ReportRenderer.Render(report, ReportKind.Comment, templates, job?.RunUrl), ReportRenderer.Render(report, ReportKind.Summary, templates, job?.RunUrl));
 }
